@@ -1,0 +1,3 @@
+module github.com/unkai-cloud/unkai
+
+go 1.26
