@@ -1,0 +1,26 @@
+package app
+
+import (
+	"log/slog"
+
+	"github.com/unkai-cloud/unkai/internal/clock"
+	"github.com/unkai-cloud/unkai/internal/gateway"
+	"github.com/unkai-cloud/unkai/internal/gateway/detect"
+	"github.com/unkai-cloud/unkai/internal/protocol"
+)
+
+// newDetector indexes the routed APIs for service detection. Anonymous
+// requests nothing else identifies go to S3, as public-object reads do.
+func newDetector(descs []*protocol.Service) *detect.Detector {
+	return detect.New(descs, detect.Options{Fallback: "s3"})
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// newAuthenticator builds the authenticator the auth mode asks for.
+func newAuthenticator(cfg Config, c clock.Clock) (gateway.Authenticator, error) {
+	if cfg.Auth != AuthStrict {
+		return gateway.NewOpenAuth(), nil
+	}
+	return gateway.NewStrictAuth([]gateway.Key{{AccessKeyID: cfg.AccessKeyID, SecretAccessKey: cfg.SecretAccessKey}}, c.Now)
+}

@@ -1,0 +1,102 @@
+// Package s3 is unkai's S3 provider. This first slice lists the caller's
+// buckets from storage; the bucket and object API is built on this layout.
+//
+// Storage layout:
+//
+//	storage.Key("s3", "names", bucket)             → owning account (bucket names are global)
+//	storage.Key("s3", "owned", account, bucket)    → the bucket's record (JSON of Bucket)
+package s3
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"github.com/unkai-cloud/unkai/internal/api/s3api"
+	"github.com/unkai-cloud/unkai/internal/awserr"
+	"github.com/unkai-cloud/unkai/internal/protocol"
+	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/service"
+	"github.com/unkai-cloud/unkai/internal/storage"
+)
+
+// Name is the provider's name.
+const Name = "s3"
+
+// Bucket is a bucket's stored record.
+type Bucket struct {
+	Name    string    `json:"name"`
+	Region  string    `json:"region"`
+	Created time.Time `json:"created"`
+}
+
+// Provider serves S3.
+type Provider struct {
+	store    storage.Store
+	handlers s3api.Handlers
+}
+
+// Factory returns the S3 provider's factory.
+func Factory() service.Factory {
+	return service.Factory{Name: Name, New: func(d service.Deps) (service.Provider, error) { return New(d), nil }}
+}
+
+// New provisions the provider.
+func New(d service.Deps) *Provider {
+	p := &Provider{store: d.Store}
+	p.handlers.ListBuckets = p.listBuckets
+	return p
+}
+
+// Name implements service.Provider.
+func (p *Provider) Name() string { return Name }
+
+// APIs implements service.Provider.
+func (p *Provider) APIs() []service.API {
+	return []service.API{{Descriptor: s3api.Descriptor, Handlers: &p.handlers}}
+}
+
+// OwnedPrefix is the key prefix of an account's bucket records.
+func OwnedPrefix(account string) []byte { return storage.Key(Name, "owned", account) }
+
+// OwnedKey is the key of one bucket's record.
+func OwnedKey(account, bucket string) []byte {
+	return storage.AppendString(OwnedPrefix(account), bucket)
+}
+
+// NameKey is the key recording which account owns a bucket name.
+func NameKey(bucket string) []byte { return storage.Key(Name, "names", bucket) }
+
+func (p *Provider) listBuckets(ctx context.Context, _ *protocol.Empty) (*s3api.ListBucketsOutput, error) {
+	sc := scope.From(ctx)
+	prefix := OwnedPrefix(sc.Account)
+	it := p.store.Scan(ctx, prefix, storage.PrefixEnd(prefix), storage.ScanOptions{})
+	defer it.Close()
+	out := &s3api.ListBucketsOutput{
+		Buckets: []s3api.Bucket{},
+		Owner:   &s3api.Owner{ID: ptr(CanonicalUserID(sc.Account)), DisplayName: ptr("unkai")},
+	}
+	for it.Next() {
+		var b Bucket
+		if err := json.Unmarshal(it.Value(), &b); err != nil {
+			return nil, awserr.Internal(err)
+		}
+		created := b.Created.UTC()
+		out.Buckets = append(out.Buckets, s3api.Bucket{Name: ptr(b.Name), CreationDate: &created})
+	}
+	if err := it.Err(); err != nil {
+		return nil, awserr.Internal(err)
+	}
+	return out, nil
+}
+
+// CanonicalUserID is the 64-hex-digit canonical id S3 shows for an
+// account's owner: a stable function of the account id.
+func CanonicalUserID(account string) string {
+	sum := sha256.Sum256([]byte("unkai canonical user " + account))
+	return hex.EncodeToString(sum[:])
+}
+
+func ptr[T any](v T) *T { return &v }
