@@ -1,0 +1,3 @@
+module github.com/unkai-cloud/unkai/tools/codegen
+
+go 1.26
