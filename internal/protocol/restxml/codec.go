@@ -23,11 +23,10 @@ const MaxBodyBytes = 16 << 20
 
 // Codec is the rest-xml codec of one service.
 type Codec struct {
-	svc      *protocol.Service
-	router   *rest.Router
-	siblings map[*protocol.Operation][]sibling
-	ns       string
-	s3       bool
+	svc    *protocol.Service
+	router *rest.Router
+	ns     string
+	s3     bool
 }
 
 // New returns the rest-xml codec of svc. Documents are written in
@@ -36,11 +35,18 @@ type Codec struct {
 // S3's for S3.
 func New(svc *protocol.Service) protocol.Codec {
 	c := &Codec{
-		svc:      svc,
-		router:   rest.NewRouter(svc.Operations),
-		siblings: siblingsOf(svc.Operations),
-		ns:       svc.XMLNamespace,
-		s3:       svc.Name == "s3" || svc.EndpointPrefix == "s3",
+		svc: svc,
+		// S3 serves several operations on one method and URI; the router
+		// tells them apart by their required query parameters and headers,
+		// and where even those tie, answers the current API, not the
+		// deprecated one (nor the directory-bucket listing, which S3
+		// Express serves on other hosts).
+		router: rest.NewRouter(svc.Operations, rest.Prefer(
+			"GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration",
+			"GetBucketNotificationConfiguration", "PutBucketNotificationConfiguration",
+			"ListBuckets")),
+		ns: svc.XMLNamespace,
+		s3: svc.Name == "s3" || svc.EndpointPrefix == "s3",
 	}
 	for _, op := range svc.Operations {
 		if c.ns != "" {
@@ -60,9 +66,6 @@ func New(svc *protocol.Service) protocol.Codec {
 func (c *Codec) Resolve(r *http.Request) (*protocol.Operation, error) {
 	op, _, err := c.router.Match(r)
 	if err == nil {
-		if sibs := c.siblings[op]; sibs != nil {
-			op = disambiguate(op, sibs, r)
-		}
 		return op, nil
 	}
 	if errors.Is(err, rest.ErrMethodNotAllowed) {
