@@ -230,7 +230,7 @@ func parseStruct(t reflect.Type) *Struct {
 			m.HasMax = true
 		}
 		if m.Kind == "" {
-			m.Kind = kindOf(f.Type)
+			m.Kind = KindOf(f.Type)
 		}
 		s.byName[m.Name] = len(s.Members)
 		s.Members = append(s.Members, m)
@@ -240,8 +240,9 @@ func parseStruct(t reflect.Type) *Struct {
 
 var timeType = reflect.TypeFor[time.Time]()
 
-// kindOf guesses a model type from a Go type, for fields without a `type` tag.
-func kindOf(t reflect.Type) string {
+// KindOf gives the model type a Go type stands for: what codecs use for
+// fields without a `type` tag and for list and map elements.
+func KindOf(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -252,7 +253,7 @@ func kindOf(t reflect.Type) string {
 		return "string"
 	case t.Kind() == reflect.Bool:
 		return "boolean"
-	case t.Kind() == reflect.Int64 || t.Kind() == reflect.Int32 || t.Kind() == reflect.Int:
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
 		return "long"
 	case t.Kind() == reflect.Float64 || t.Kind() == reflect.Float32:
 		return "double"

@@ -2,10 +2,8 @@ package ec2query
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"reflect"
-	"strconv"
 
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/protocol"
@@ -83,7 +81,7 @@ func (c *Codec) Encode(w http.ResponseWriter, call *protocol.Call, out any) erro
 	xw.Leaf("requestId", requestID(call))
 	xw.Members(reflect.ValueOf(out))
 	xw.Close(name + "Response")
-	return write(w, http.StatusOK, nil, xw.Bytes())
+	return xmlshape.WriteResponse(w, http.StatusOK, ContentType, nil, xw.Bytes())
 }
 
 // EncodeError writes err as a <Response><Errors> document. The generic
@@ -106,7 +104,7 @@ func (c *Codec) EncodeError(w http.ResponseWriter, call *protocol.Call, err *aws
 	if status == 0 {
 		status = http.StatusBadRequest
 	}
-	_ = write(w, status, err.Headers, xw.Bytes())
+	_ = xmlshape.WriteResponse(w, status, ContentType, err.Headers, xw.Bytes())
 }
 
 func requestID(call *protocol.Call) string {
@@ -114,20 +112,6 @@ func requestID(call *protocol.Call) string {
 		return ""
 	}
 	return call.RequestID
-}
-
-func write(w http.ResponseWriter, status int, extra http.Header, body []byte) error {
-	h := w.Header()
-	for k, vs := range extra {
-		h[k] = append(h[k][:0:0], vs...)
-	}
-	h.Set("Content-Type", ContentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	if _, err := w.Write(body); err != nil {
-		return fmt.Errorf("ec2query: write response: %w", err)
-	}
-	return nil
 }
 
 var _ protocol.Codec = (*Codec)(nil)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/unkai-cloud/unkai/internal/protocol"
 	"github.com/unkai-cloud/unkai/internal/protocol/rest"
 )
 
@@ -208,7 +209,7 @@ func (d *decoder) value(tok json.Token, kind string, v reflect.Value) error {
 		return d.skip(tok)
 	}
 	if kind == "" {
-		kind = kindOf(t)
+		kind = protocol.KindOf(t)
 	}
 	switch tok := tok.(type) {
 	case json.Delim:
@@ -434,31 +435,4 @@ func alloc(v reflect.Value) reflect.Value {
 		v = v.Elem()
 	}
 	return v
-}
-
-// kindOf is the model type of an element of Go type t (lists and maps carry
-// no tags for their elements).
-func kindOf(t reflect.Type) string {
-	t = deref(t)
-	switch {
-	case t == timeType:
-		return "timestamp"
-	case t.Kind() == reflect.String:
-		return "string"
-	case t.Kind() == reflect.Bool:
-		return "boolean"
-	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
-		return "long"
-	case t.Kind() == reflect.Float64 || t.Kind() == reflect.Float32:
-		return "double"
-	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
-		return "blob"
-	case t.Kind() == reflect.Slice:
-		return "list"
-	case t.Kind() == reflect.Map:
-		return "map"
-	case t.Kind() == reflect.Struct:
-		return "structure"
-	}
-	return ""
 }

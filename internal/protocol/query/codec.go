@@ -2,10 +2,8 @@ package query
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"reflect"
-	"strconv"
 
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/protocol"
@@ -117,7 +115,7 @@ func (c *Codec) Encode(w http.ResponseWriter, call *protocol.Call, out any) erro
 	xw.Leaf("RequestId", requestID(call))
 	xw.Raw("</ResponseMetadata>")
 	xw.Close(name + "Response")
-	return write(w, http.StatusOK, nil, xw.Bytes())
+	return xmlshape.WriteResponse(w, http.StatusOK, ContentType, nil, xw.Bytes())
 }
 
 // EncodeError writes err as an <ErrorResponse> document.
@@ -136,7 +134,7 @@ func (c *Codec) EncodeError(w http.ResponseWriter, call *protocol.Call, err *aws
 	xw.Raw("</Error>")
 	xw.Leaf("RequestId", requestID(call))
 	xw.Close("ErrorResponse")
-	_ = write(w, status(err), err.Headers, xw.Bytes())
+	_ = xmlshape.WriteResponse(w, status(err), ContentType, err.Headers, xw.Bytes())
 }
 
 func requestID(call *protocol.Call) string {
@@ -151,21 +149,6 @@ func status(err *awserr.Error) int {
 		return http.StatusBadRequest
 	}
 	return err.Status
-}
-
-// write sends an XML body with its status and extra headers.
-func write(w http.ResponseWriter, status int, extra http.Header, body []byte) error {
-	h := w.Header()
-	for k, vs := range extra {
-		h[k] = append(h[k][:0:0], vs...)
-	}
-	h.Set("Content-Type", ContentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	if _, err := w.Write(body); err != nil {
-		return fmt.Errorf("query: write response: %w", err)
-	}
-	return nil
 }
 
 var _ protocol.Codec = (*Codec)(nil)
