@@ -1,9 +1,21 @@
-// Package dynamodb is unkai's DynamoDB provider. This first slice lists
-// tables from storage; the table and item API is built on the same layout.
+// Package dynamodb is unkai's DynamoDB provider: tables and their
+// secondary indexes, items with condition, update and projection
+// expressions, Query and Scan, batches and transactions, all on the
+// storage interface.
 //
 // Storage layout (all under storage.Key("dynamodb", account, region)):
 //
-//	"tables", name  → the table's description (JSON)
+//	"tables", name                          → the table's description and tags (JSON)
+//	"stats", name                           → item counts and sizes of the table and its indexes (JSON)
+//	"items", name, pk [, sk]                → the item (attr.MarshalItem)
+//	"index", name, index, ipk [, isk], pk [, sk] → the item's projection into the index
+//	"txtokens", token                       → a TransactWriteItems ClientRequestToken
+//
+// Key values are attr.AppendKey encodings wrapped as tuple byte elements,
+// so keys sort as DynamoDB orders them and a partition's items share a
+// prefix. Every write of one item (table row, index rows, counters) and
+// every batch or transaction is one storage.Update, so it is atomic and
+// concurrent conditional writes are serialized.
 package dynamodb
 
 import (
@@ -11,6 +23,8 @@ import (
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
 	"github.com/unkai-cloud/unkai/internal/awserr"
+	"github.com/unkai-cloud/unkai/internal/clock"
+	"github.com/unkai-cloud/unkai/internal/ids"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/service"
 	"github.com/unkai-cloud/unkai/internal/storage"
@@ -22,6 +36,8 @@ const Name = "dynamodb"
 // Provider serves DynamoDB.
 type Provider struct {
 	store    storage.Store
+	clock    clock.Clock
+	ids      ids.Generator
 	handlers dynamodbapi.Handlers
 }
 
@@ -32,8 +48,31 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store}
-	p.handlers.ListTables = p.listTables
+	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs}
+	if p.clock == nil {
+		p.clock = clock.Real{}
+	}
+	h := &p.handlers
+	h.ListTables = p.listTables
+	h.CreateTable = p.createTable
+	h.DescribeTable = p.describeTable
+	h.UpdateTable = p.updateTable
+	h.DeleteTable = p.deleteTable
+	h.DescribeLimits = p.describeLimits
+	h.DescribeEndpoints = p.describeEndpoints
+	h.TagResource = p.tagResource
+	h.UntagResource = p.untagResource
+	h.ListTagsOfResource = p.listTagsOfResource
+	h.PutItem = p.putItem
+	h.GetItem = p.getItem
+	h.UpdateItem = p.updateItem
+	h.DeleteItem = p.deleteItem
+	h.Query = p.query
+	h.Scan = p.scan
+	h.BatchGetItem = p.batchGetItem
+	h.BatchWriteItem = p.batchWriteItem
+	h.TransactWriteItems = p.transactWriteItems
+	h.TransactGetItems = p.transactGetItems
 	return p
 }
 

@@ -1,0 +1,166 @@
+package dynamodb
+
+import (
+	"context"
+
+	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
+	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/services/dynamodb/attr"
+	"github.com/unkai-cloud/unkai/internal/storage"
+)
+
+// Batch limits and messages.
+const (
+	maxBatchGet       = 100
+	maxBatchWrite     = 25
+	msgTooManyGet     = "Too many items requested for the BatchGetItem call"
+	msgTooManyWrite   = "Too many items requested for the BatchWriteItem call"
+	msgDuplicateKeys  = "Provided list of item keys contains duplicates"
+	msgOneWriteAction = msgInvalid + "Exactly one of PutRequest or DeleteRequest must be specified"
+)
+
+// keyString is a map key identifying an item of a table.
+func keyString(sc scope.Scope, sch *schema, key attr.Item) string {
+	return string(itemKey(sc, sch, key))
+}
+
+func (p *Provider) batchGetItem(ctx context.Context, in *dynamodbapi.BatchGetItemInput) (*dynamodbapi.BatchGetItemOutput, error) {
+	total := 0
+	for _, ka := range in.RequestItems {
+		total += len(ka.Keys)
+	}
+	if total > maxBatchGet {
+		return nil, validation(msgTooManyGet)
+	}
+	exprs := map[string]*compiled{}
+	for name, ka := range in.RequestItems {
+		c, err := compile(exprParams{names: ka.ExpressionAttributeNames, projection: ka.ProjectionExpression, attrsToGet: ka.AttributesToGet})
+		if err != nil {
+			return nil, err
+		}
+		exprs[name] = c
+	}
+	sc := scope.From(ctx)
+	out := &dynamodbapi.BatchGetItemOutput{
+		Responses:       map[string][]map[string]dynamodbapi.AttributeValue{},
+		UnprocessedKeys: map[string]dynamodbapi.KeysAndAttributes{},
+	}
+	err := p.store.View(ctx, func(tx storage.Txn) error {
+		m := newMultiTx(ctx, tx, sc)
+		for name, ka := range in.RequestItems {
+			ts, err := m.table(name)
+			if err != nil {
+				return resourceNotFound()
+			}
+			seen := map[string]bool{}
+			items := []map[string]dynamodbapi.AttributeValue{}
+			consistent := ka.ConsistentRead != nil && *ka.ConsistentRead
+			for _, k := range ka.Keys {
+				key, err := keyOfParam(ts.sch, k)
+				if err != nil {
+					return err
+				}
+				ks := keyString(sc, ts.sch, key)
+				if seen[ks] {
+					return validation(msgDuplicateKeys)
+				}
+				seen[ks] = true
+				it, err := loadItem(ctx, tx, sc, ts.sch, key)
+				if err != nil {
+					return err
+				}
+				size := 0
+				if it != nil {
+					size = attr.ItemSize(it)
+					items = append(items, exprs[name].applyProjection(it))
+				}
+				ts.use.table += readUnits(size, consistent)
+			}
+			out.Responses[name] = items
+		}
+		out.ConsumedCapacity = m.consumedList(in.ReturnConsumedCapacity, false)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWriteItemInput) (*dynamodbapi.BatchWriteItemOutput, error) {
+	total := 0
+	for _, reqs := range in.RequestItems {
+		total += len(reqs)
+	}
+	if total > maxBatchWrite {
+		return nil, validation(msgTooManyWrite)
+	}
+	sc := scope.From(ctx)
+	out := &dynamodbapi.BatchWriteItemOutput{UnprocessedItems: map[string][]dynamodbapi.WriteRequest{}}
+	err := p.store.Update(ctx, func(tx storage.Txn) error {
+		m := newMultiTx(ctx, tx, sc)
+		type write struct {
+			ts   *tableState
+			key  attr.Item
+			item attr.Item // nil for a delete
+		}
+		var writes []write
+		for name, reqs := range in.RequestItems {
+			ts, err := m.table(name)
+			if err != nil {
+				return resourceNotFound()
+			}
+			seen := map[string]bool{}
+			for _, r := range reqs {
+				var w write
+				switch {
+				case r.PutRequest != nil && r.DeleteRequest == nil:
+					it := attr.Clone(r.PutRequest.Item)
+					if err := checkItem(ts.sch, it); err != nil {
+						return err
+					}
+					w = write{ts: ts, key: keyAttrs(ts.sch.Key, it), item: it}
+				case r.DeleteRequest != nil && r.PutRequest == nil:
+					key, err := keyOfParam(ts.sch, r.DeleteRequest.Key)
+					if err != nil {
+						return err
+					}
+					w = write{ts: ts, key: key}
+				default:
+					return validation(msgOneWriteAction)
+				}
+				ks := keyString(sc, ts.sch, w.key)
+				if seen[ks] {
+					return validation(msgDuplicateKeys)
+				}
+				seen[ks] = true
+				writes = append(writes, w)
+			}
+		}
+		for _, w := range writes {
+			old, err := loadItem(ctx, tx, sc, w.ts.sch, w.key)
+			if err != nil {
+				return err
+			}
+			st, err := m.statsOf(w.ts)
+			if err != nil {
+				return err
+			}
+			if old == nil && w.item == nil {
+				w.ts.use.table++
+				continue
+			}
+			use, err := writeItem(tx, sc, w.ts.sch, st, old, w.item)
+			if err != nil {
+				return err
+			}
+			w.ts.use.add(use)
+		}
+		out.ConsumedCapacity = m.consumedList(in.ReturnConsumedCapacity, true)
+		return m.save()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

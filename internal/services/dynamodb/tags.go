@@ -1,0 +1,120 @@
+package dynamodb
+
+import (
+	"context"
+	"strings"
+
+	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
+	"github.com/unkai-cloud/unkai/internal/arn"
+	"github.com/unkai-cloud/unkai/internal/protocol"
+	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/storage"
+)
+
+// maxTags is the most tags a table may carry.
+const maxTags = 50
+
+// msgResourceArnNotFound is what DynamoDB answers for a well-formed ARN of
+// a table that does not exist (AWS's text spells "ResourcArn").
+const msgResourceArnNotFound = "Requested resource not found: ResourcArn: %s not found"
+
+// tableFromARN returns the table an ARN names in the caller's scope.
+func tableFromARN(sc scope.Scope, s string) (string, error) {
+	a, err := arn.Parse(s)
+	if err != nil || a.Service != Name || !strings.HasPrefix(a.Resource, "table/") {
+		return "", validation(msgBadARN, s)
+	}
+	name := strings.TrimPrefix(a.Resource, "table/")
+	if name == "" || strings.Contains(name, "/") || a.Account != sc.Account || a.Region != sc.Region {
+		return "", awsNotFound(msgResourceArnNotFound, s)
+	}
+	return name, nil
+}
+
+// withTable runs fn on the table an ARN names, saving it afterwards.
+func (p *Provider) withTable(ctx context.Context, resource string, fn func(*tableRecord) error) error {
+	sc := scope.From(ctx)
+	name, err := tableFromARN(sc, resource)
+	if err != nil {
+		return err
+	}
+	return p.store.Update(ctx, func(tx storage.Txn) error {
+		rec, err := loadTable(ctx, tx, sc, name)
+		if err != nil {
+			return awsNotFound(msgResourceArnNotFound, resource)
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+		return saveTable(tx, sc, rec)
+	})
+}
+
+func (p *Provider) tagResource(ctx context.Context, in *dynamodbapi.TagResourceInput) (*protocol.Empty, error) {
+	err := p.withTable(ctx, deref(in.ResourceArn), func(rec *tableRecord) error {
+		tags := mergeTags(rec.Tags, in.Tags)
+		if len(tags) > maxTags {
+			return validation(msgTooManyTags)
+		}
+		rec.Tags = tags
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &protocol.Empty{}, nil
+}
+
+func (p *Provider) untagResource(ctx context.Context, in *dynamodbapi.UntagResourceInput) (*protocol.Empty, error) {
+	drop := map[string]bool{}
+	for _, k := range in.TagKeys {
+		drop[k] = true
+	}
+	err := p.withTable(ctx, deref(in.ResourceArn), func(rec *tableRecord) error {
+		kept := rec.Tags[:0:0]
+		for _, t := range rec.Tags {
+			if !drop[deref(t.Key)] {
+				kept = append(kept, t)
+			}
+		}
+		rec.Tags = kept
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &protocol.Empty{}, nil
+}
+
+func (p *Provider) listTagsOfResource(ctx context.Context, in *dynamodbapi.ListTagsOfResourceInput) (*dynamodbapi.ListTagsOfResourceOutput, error) {
+	sc := scope.From(ctx)
+	name, err := tableFromARN(sc, deref(in.ResourceArn))
+	if err != nil {
+		return nil, err
+	}
+	rec, err := loadTable(ctx, p.store, sc, name)
+	if err != nil {
+		return nil, awsNotFound(msgResourceArnNotFound, deref(in.ResourceArn))
+	}
+	out := &dynamodbapi.ListTagsOfResourceOutput{Tags: []dynamodbapi.Tag{}}
+	out.Tags = append(out.Tags, rec.Tags...)
+	return out, nil
+}
+
+// mergeTags sets each of add in tags, replacing values of existing keys.
+func mergeTags(tags, add []dynamodbapi.Tag) []dynamodbapi.Tag {
+	out := append([]dynamodbapi.Tag(nil), tags...)
+	for _, t := range add {
+		replaced := false
+		for i := range out {
+			if deref(out[i].Key) == deref(t.Key) {
+				out[i].Value = t.Value
+				replaced = true
+			}
+		}
+		if !replaced {
+			out = append(out, t)
+		}
+	}
+	return out
+}
