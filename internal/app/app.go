@@ -184,6 +184,10 @@ func (s *Server) Start(ctx context.Context) error {
 	return nil
 }
 
+// Handler returns the server's HTTP handler (the gateway), for serving
+// requests in-process without a listener, as benchmarks do.
+func (s *Server) Handler() http.Handler { return s.gw }
+
 // Addr returns the address the server listens on.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 

@@ -283,13 +283,16 @@ func (g *Gateway) logRequest(r *http.Request, rt *route, call *protocol.Call, sc
 	if call.Operation != nil {
 		operation = call.Operation.Name
 	}
-	attrs := []slog.Attr{
+	// A fixed backing array holds the most attributes a line has (10), so
+	// the appends below do not move the slice to the heap on every request.
+	var buf [10]slog.Attr
+	attrs := append(buf[:0],
 		slog.String("service", service),
 		slog.String("operation", operation),
 		slog.Int("status", w.statusCode()),
 		slog.Duration("latency", g.clock.Now().Sub(start)),
 		slog.String("request_id", call.RequestID),
-	}
+	)
 	if service == "" {
 		attrs = append(attrs, slog.String("method", r.Method), slog.String("path", r.URL.Path))
 	}
