@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/unkai-cloud/unkai/internal/app"
@@ -109,15 +111,29 @@ func Start(t testing.TB, opts ...Option) *Server {
 }
 
 // AWSConfig returns an aws-sdk-go-v2 configuration that talks to the server:
-// its endpoint, region and static credentials, with retries off so tests see
-// each error as the server sent it.
+// its endpoint, region and static credentials. Only transport failures are
+// retried (quickly, twice at most): the SDK's HTTP client can lose a
+// keep-alive connection to a race of its own under load (aws-sdk-go-v2 issue
+// #2737), which would make tests flaky. AWS errors, including throttling and
+// 5xx, are returned as the server sent them.
 func (s *Server) AWSConfig() aws.Config {
 	return aws.Config{
 		Region:       s.Region,
 		BaseEndpoint: aws.String(s.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(s.AccessKeyID, s.SecretAccessKey, ""),
-		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
+		Retryer:      Retryer,
 	}
+}
+
+// Retryer is the retry policy AWSConfig uses: transport failures only, at
+// most twice, 10 ms apart.
+func Retryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 3
+		o.MaxBackoff = 10 * time.Millisecond
+		o.RateLimiter = ratelimit.None
+		o.Retryables = []retry.IsErrorRetryable{retry.RetryableConnectionError{}}
+	})
 }
 
 // CACertPEM returns the server's CA certificate, for HTTPS clients.

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logstypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/unkai-cloud/unkai/unkaitest"
 )
 
 // buildBinary builds ./cmd/unkai once per test into a temporary directory.
@@ -75,7 +77,7 @@ func logsClient(url string) *cloudwatchlogs.Client {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(url),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
+		Retryer:      unkaitest.Retryer,
 	})
 }
 
