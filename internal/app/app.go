@@ -33,6 +33,7 @@ import (
 type Server struct {
 	cfg       Config
 	log       *slog.Logger
+	logOut    *logWriter // batches the default stderr log; nil with WithLogger
 	clock     clock.Clock
 	store     storage.Store
 	backend   string
@@ -70,13 +71,17 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if o.logger == nil {
-		o.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	}
 	s := &Server{cfg: cfg, log: o.logger, clock: o.clock, serveErr: make(chan error, 1)}
+	if s.log == nil {
+		s.logOut = newLogWriter(os.Stderr)
+		s.log = slog.New(slog.NewTextHandler(s.logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	}
 	defer func() {
 		if err != nil {
 			s.closeStorage()
+			if s.logOut != nil {
+				s.logOut.Close()
+			}
 		}
 	}()
 
@@ -227,6 +232,9 @@ func (s *Server) Close(ctx context.Context) error {
 		}
 		if err := s.closeStorage(); err != nil {
 			errs = append(errs, err)
+		}
+		if s.logOut != nil {
+			s.logOut.Close()
 		}
 		s.closeErr = errors.Join(errs...)
 	})
