@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"context"
+	"sort"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
 	"github.com/unkai-cloud/unkai/internal/scope"
@@ -13,6 +14,7 @@ import (
 const (
 	maxBatchGet       = 100
 	maxBatchWrite     = 25
+	maxBatchGetBytes  = 16 << 20 // BatchGetItem's response size limit
 	msgTooManyGet     = "Too many items requested for the BatchGetItem call"
 	msgTooManyWrite   = "Too many items requested for the BatchWriteItem call"
 	msgDuplicateKeys  = "Provided list of item keys contains duplicates"
@@ -40,22 +42,26 @@ func (p *Provider) batchGetItem(ctx context.Context, in *dynamodbapi.BatchGetIte
 		}
 		exprs[name] = c
 	}
+	names := make([]string, 0, len(in.RequestItems))
+	for name := range in.RequestItems {
+		names = append(names, name)
+	}
+	sort.Strings(names)
 	sc := scope.From(ctx)
 	out := &dynamodbapi.BatchGetItemOutput{
 		Responses:       map[string][]map[string]dynamodbapi.AttributeValue{},
 		UnprocessedKeys: map[string]dynamodbapi.KeysAndAttributes{},
 	}
 	err := p.store.View(ctx, func(tx storage.Txn) error {
-		m := newMultiTx(ctx, tx, sc)
-		for name, ka := range in.RequestItems {
+		m := newMultiTx(ctx, tx, sc, p.statsShard())
+		keys := map[string][]attr.Item{}
+		for _, name := range names {
 			ts, err := m.table(name)
 			if err != nil {
 				return resourceNotFound()
 			}
 			seen := map[string]bool{}
-			items := []map[string]dynamodbapi.AttributeValue{}
-			consistent := ka.ConsistentRead != nil && *ka.ConsistentRead
-			for _, k := range ka.Keys {
+			for _, k := range in.RequestItems[name].Keys {
 				key, err := keyOfParam(ts.sch, k)
 				if err != nil {
 					return err
@@ -65,16 +71,37 @@ func (p *Provider) batchGetItem(ctx context.Context, in *dynamodbapi.BatchGetIte
 					return validation(msgDuplicateKeys)
 				}
 				seen[ks] = true
+				keys[name] = append(keys[name], key)
+			}
+		}
+		size := 0
+		for _, name := range names {
+			ka := in.RequestItems[name]
+			ts := m.tables[name]
+			items := []map[string]dynamodbapi.AttributeValue{}
+			consistent := ka.ConsistentRead != nil && *ka.ConsistentRead
+			for i, key := range keys[name] {
 				it, err := loadItem(ctx, tx, sc, ts.sch, key)
 				if err != nil {
 					return err
 				}
-				size := 0
+				full, n := 0, 0
 				if it != nil {
-					size = attr.ItemSize(it)
-					items = append(items, exprs[name].applyProjection(it))
+					full = attr.ItemSize(it)
+					it = exprs[name].applyProjection(it)
+					n = attr.ItemSize(it)
 				}
-				ts.use.table += readUnits(size, consistent)
+				if size+n > maxBatchGetBytes {
+					rest := ka
+					rest.Keys = ka.Keys[i:]
+					out.UnprocessedKeys[name] = rest
+					break
+				}
+				size += n
+				if it != nil {
+					items = append(items, it)
+				}
+				ts.use.table += readUnits(full, consistent)
 			}
 			out.Responses[name] = items
 		}
@@ -98,7 +125,7 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 	sc := scope.From(ctx)
 	out := &dynamodbapi.BatchWriteItemOutput{UnprocessedItems: map[string][]dynamodbapi.WriteRequest{}}
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
-		m := newMultiTx(ctx, tx, sc)
+		m := newMultiTx(ctx, tx, sc, p.statsShard())
 		type write struct {
 			ts   *tableState
 			key  attr.Item

@@ -34,12 +34,11 @@ type condition interface {
 
 // compiled holds a request's compiled expressions; absent ones are nil.
 type compiled struct {
-	cond    condition
-	upd     *expr.Update
-	updTops []string // top-level attributes the update touches
-	proj    *expr.Projection
-	filter  condition
-	key     *expr.KeyCondition
+	cond   condition
+	upd    *expr.Update
+	proj   *expr.Projection
+	filter condition
+	key    *expr.KeyCondition
 }
 
 // compile parses the expressions of a request, applying DynamoDB's rules
@@ -114,15 +113,6 @@ func compile(p exprParams) (*compiled, error) {
 	}
 	if err := compileLegacy(p, c); err != nil {
 		return nil, err
-	}
-	if c.upd != nil {
-		seen := map[string]bool{}
-		for _, path := range c.upd.Paths() {
-			if len(path) > 0 && !seen[path[0].Name] {
-				seen[path[0].Name] = true
-				c.updTops = append(c.updTops, path[0].Name)
-			}
-		}
 	}
 	return c, nil
 }

@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// FuzzRequests sends arbitrary bodies to the item and query operations of
-// a table with indexes: whatever the input, the answer is a client error
+// FuzzRequests sends arbitrary bodies to the item, query, batch and PartiQL
+// operations of a table with indexes: whatever the input, the answer is a client error
 // or success, never a panic or an internal failure.
 func FuzzRequests(f *testing.F) {
 	seeds := []struct {
@@ -19,12 +19,19 @@ func FuzzRequests(f *testing.F) {
 		{3, `{"TableName":"q","IndexName":"by-g","Segment":0,"TotalSegments":2,"FilterExpression":"x > :x","ExpressionAttributeValues":{":x":{"N":"3"}}}`},
 		{4, `{"TransactItems":[{"Put":{"TableName":"q","Item":{"pk":{"S":"z"},"sk":{"S":"z"}}}},{"Delete":{"TableName":"q","Key":{"pk":{"S":"p0"},"sk":{"S":"s00"}}}}]}`},
 		{5, `{"RequestItems":{"q":[{"PutRequest":{"Item":{"pk":{"S":"y"},"sk":{"S":"y"},"n":{"N":"1e3"}}}}]}}`},
+		{9, `{"Statement":"SELECT * FROM q WHERE pk = ? AND sk > 's01'","Parameters":[{"S":"p0"}],"Limit":2}`},
+		{9, `{"Statement":"UPDATE q SET x = x + 1 WHERE pk = 'p0' AND sk = 's00' RETURNING UPDATED_NEW *"}`},
+		{9, `{"Statement":"SELECT * FROM q","NextToken":"AAEC"}`},
+		{10, `{"Statements":[{"Statement":"INSERT INTO q VALUE {'pk':'n','sk':'n'}"},{"Statement":"DELETE FROM q WHERE pk='p0' AND sk='s02'"}]}`},
+		{11, `{"TransactStatements":[{"Statement":"EXISTS(SELECT * FROM q WHERE pk='p0' AND sk='s00')"},{"Statement":"INSERT INTO q VALUE {'pk':'m','sk':'m'}"}]}`},
+		{12, `{"RequestItems":{"q":{"Keys":[{"pk":{"S":"p0"},"sk":{"S":"s00"}}],"ProjectionExpression":"x"}}}`},
 		{6, `{"TableName":"q","IndexName":"by-n","KeyConditionExpression":"pk = :p AND n BETWEEN :a AND :b","ExpressionAttributeValues":{":p":{"S":"p1"},":a":{"N":"1"},":b":{"N":"5"}},"ScanIndexForward":false}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.op, s.body)
 	}
-	ops := []string{"PutItem", "UpdateItem", "Query", "Scan", "TransactWriteItems", "BatchWriteItem", "Query", "DeleteItem", "GetItem"}
+	ops := []string{"PutItem", "UpdateItem", "Query", "Scan", "TransactWriteItems", "BatchWriteItem", "Query", "DeleteItem", "GetItem",
+		"ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction", "BatchGetItem"}
 	fx := newFixture(f)
 	seedQueryTB(f, fx)
 	f.Fuzz(func(t *testing.T, op byte, body string) {

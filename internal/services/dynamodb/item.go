@@ -8,6 +8,7 @@ import (
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/services/dynamodb/attr"
+	"github.com/unkai-cloud/unkai/internal/services/dynamodb/expr"
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
@@ -70,6 +71,7 @@ func checkCondition(c *compiled, old attr.Item, onFailure *string) error {
 // with the write.
 func (p *Provider) mutate(ctx context.Context, table string, fn func(tx storage.Txn, sch *schema, st *tableStats) (usage, error)) (*schema, usage, error) {
 	sc := scope.From(ctx)
+	shard := p.statsShard()
 	var sch *schema
 	var use usage
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
@@ -77,14 +79,14 @@ func (p *Provider) mutate(ctx context.Context, table string, fn func(tx storage.
 		if sch, err = loadSchema(ctx, tx, sc, table); err != nil {
 			return err
 		}
-		st, err := loadStats(ctx, tx, sc, table)
+		st, err := loadStatsShard(ctx, tx, sc, table, shard)
 		if err != nil {
 			return err
 		}
 		if use, err = fn(tx, sch, st); err != nil {
 			return err
 		}
-		return saveStats(tx, sc, table, st)
+		return saveStatsShard(tx, sc, table, shard, st)
 	})
 	return sch, use, err
 }
@@ -207,7 +209,7 @@ func (p *Provider) updateItem(ctx context.Context, in *dynamodbapi.UpdateItemInp
 		if err := checkItem(sch, nw); err != nil {
 			return usage{}, err
 		}
-		out.Attributes = returnedAttributes(deref(in.ReturnValues), c.updTops, old, nw)
+		out.Attributes = returnedAttributes(deref(in.ReturnValues), c.upd, old, nw)
 		return writeItem(tx, sc, sch, st, old, nw)
 	})
 	if err != nil {
@@ -217,15 +219,15 @@ func (p *Provider) updateItem(ctx context.Context, in *dynamodbapi.UpdateItemInp
 	return out, nil
 }
 
-// returnedAttributes picks what UpdateItem returns for ReturnValues rv.
-func returnedAttributes(rv string, tops []string, old, nw attr.Item) attr.Item {
+// returnedAttributes picks what UpdateItem returns for ReturnValues rv:
+// UPDATED_OLD and UPDATED_NEW hold only the updated paths, nested parts
+// included, as DynamoDB returns them.
+func returnedAttributes(rv string, upd *expr.Update, old, nw attr.Item) attr.Item {
 	pick := func(src attr.Item) attr.Item {
-		out := attr.Item{}
-		for _, n := range tops {
-			if v, ok := src[n]; ok {
-				out[n] = v
-			}
+		if upd == nil || src == nil {
+			return nil
 		}
+		out := upd.Project(src)
 		if len(out) == 0 {
 			return nil
 		}

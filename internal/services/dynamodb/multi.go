@@ -16,6 +16,7 @@ type multiTx struct {
 	tx     storage.Txn
 	sc     scope.Scope
 	tables map[string]*tableState
+	shard  uint64 // the counter shard this transaction adds to
 }
 
 // tableState is one table's state inside a multiTx.
@@ -27,8 +28,8 @@ type tableState struct {
 }
 
 // newMultiTx starts tracking inside tx.
-func newMultiTx(ctx context.Context, tx storage.Txn, sc scope.Scope) *multiTx {
-	return &multiTx{ctx: ctx, tx: tx, sc: sc, tables: map[string]*tableState{}}
+func newMultiTx(ctx context.Context, tx storage.Txn, sc scope.Scope, shard uint64) *multiTx {
+	return &multiTx{ctx: ctx, tx: tx, sc: sc, tables: map[string]*tableState{}, shard: shard}
 }
 
 // table loads (once) the named table; a missing table is the
@@ -49,7 +50,7 @@ func (m *multiTx) table(name string) (*tableState, error) {
 // statsOf loads (once) the counters of a table for writing.
 func (m *multiTx) statsOf(ts *tableState) (*tableStats, error) {
 	if ts.stats == nil {
-		st, err := loadStats(m.ctx, m.tx, m.sc, ts.sch.Name)
+		st, err := loadStatsShard(m.ctx, m.tx, m.sc, ts.sch.Name, m.shard)
 		if err != nil {
 			return nil, err
 		}
@@ -63,7 +64,7 @@ func (m *multiTx) statsOf(ts *tableState) (*tableStats, error) {
 func (m *multiTx) save() error {
 	for _, ts := range m.tables {
 		if ts.dirty {
-			if err := saveStats(m.tx, m.sc, ts.sch.Name, ts.stats); err != nil {
+			if err := saveStatsShard(m.tx, m.sc, ts.sch.Name, m.shard, ts.stats); err != nil {
 				return err
 			}
 		}

@@ -2,13 +2,23 @@ package dynamodb
 
 import (
 	"context"
+	"slices"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
 	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/services/dynamodb/attr"
+	"github.com/unkai-cloud/unkai/internal/services/dynamodb/expr"
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
 func (p *Provider) query(ctx context.Context, in *dynamodbapi.QueryInput) (*dynamodbapi.QueryOutput, error) {
+	return p.runQuery(ctx, in, true)
+}
+
+// runQuery serves a Query. keyFilter refuses a filter naming a key
+// attribute of the table or index queried, as the Query API does; PartiQL
+// SELECTs, which filter on any attribute, skip it.
+func (p *Provider) runQuery(ctx context.Context, in *dynamodbapi.QueryInput, keyFilter bool) (*dynamodbapi.QueryOutput, error) {
 	c, err := compile(exprParams{names: in.ExpressionAttributeNames, values: in.ExpressionAttributeValues,
 		keyCondition: in.KeyConditionExpression, filter: in.FilterExpression, projection: in.ProjectionExpression,
 		keyConditions: in.KeyConditions, queryFilter: in.QueryFilter, filterName: "QueryFilter",
@@ -30,8 +40,18 @@ func (p *Provider) query(ctx context.Context, in *dynamodbapi.QueryInput) (*dyna
 		if r, err = prepareRead(sch, in.IndexName, in.Select, c, in.ConsistentRead != nil && *in.ConsistentRead, in.AttributesToGet != nil); err != nil {
 			return err
 		}
+		if keyFilter {
+			if err := checkFilterKeys(r, in, c.filter); err != nil {
+				return err
+			}
+		}
 		if r.start, r.end, err = r.keyRange(sc, c.key); err != nil {
 			return err
+		}
+		if in.ExclusiveStartKey != nil {
+			if err := r.checkQueryStartKey(in.ExclusiveStartKey, c.key); err != nil {
+				return err
+			}
 		}
 		r.reverse = in.ScanIndexForward != nil && !*in.ScanIndexForward
 		r.limit = int(derefInt(in.Limit))
@@ -48,6 +68,50 @@ func (p *Provider) query(ctx context.Context, in *dynamodbapi.QueryInput) (*dyna
 		return nil, err
 	}
 	return out, nil
+}
+
+// checkQueryStartKey refuses an ExclusiveStartKey that does not fit the
+// key schema or lies outside the partition or sort key range queried.
+func (r *readReq) checkQueryStartKey(k attr.Item, kc *expr.KeyCondition) error {
+	if err := r.checkStartKey(k); err != nil {
+		return err
+	}
+	tk := r.targetKey()
+	if c, ok := attr.Compare(k[tk.Hash], kc.PartitionValue); !ok || c != 0 {
+		return validation(msgStartOutside)
+	}
+	if tk.Range != "" && !kc.Match(k[tk.Range]) {
+		return validation(msgStartNoMatch)
+	}
+	return nil
+}
+
+// checkFilterKeys refuses a Query filter (FilterExpression or legacy
+// QueryFilter) that reads a key attribute of the table or index queried.
+func checkFilterKeys(r *readReq, in *dynamodbapi.QueryInput, filter condition) error {
+	keys := r.targetKey().names()
+	if in.QueryFilter != nil {
+		names := make([]string, 0, len(in.QueryFilter))
+		for n := range in.QueryFilter {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			if slices.Contains(keys, n) {
+				return validation(msgQueryFilterOnKey, n)
+			}
+		}
+	}
+	f, ok := filter.(interface{ TopLevelNames() []string })
+	if !ok || in.FilterExpression == nil {
+		return nil
+	}
+	for _, n := range f.TopLevelNames() {
+		if slices.Contains(keys, n) {
+			return validation(msgFilterOnKey, n)
+		}
+	}
+	return nil
 }
 
 // fillPage copies a page read into a Query or Scan output.

@@ -37,6 +37,10 @@ const (
 	msgSegmentNoTotal     = "The TotalSegments parameter is required but was not present in the request when Segment parameter is present"
 	msgTotalNoSegment     = "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
 	msgSegmentRange       = "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: %d is not less than TotalSegments: %d"
+	msgStartOutside       = "The provided starting key is outside query boundaries based on provided conditions"
+	msgStartNoMatch       = "The provided starting key does not match the range key predicate"
+	msgQueryFilterOnKey   = "QueryFilter can only contain non-primary key attributes: Primary key attribute: %s"
+	msgFilterOnKey        = "Filter Expression can only contain non-primary key attributes: Primary key attribute: %s"
 	msgBetweenOrder       = "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound"
 )
 

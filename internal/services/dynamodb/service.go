@@ -1,7 +1,8 @@
 // Package dynamodb is unkai's DynamoDB provider: tables and their
 // secondary indexes, items with condition, update and projection
-// expressions, Query and Scan, batches and transactions, all on the
-// storage interface.
+// expressions, Query and Scan, batches and transactions, and PartiQL
+// statements (translated by package partiql into the same item requests),
+// all on the storage interface.
 //
 // Storage layout (all under storage.Key("dynamodb", account, region)):
 //
@@ -20,6 +21,7 @@ package dynamodb
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
 	"github.com/unkai-cloud/unkai/internal/awserr"
@@ -39,7 +41,11 @@ type Provider struct {
 	clock    clock.Clock
 	ids      ids.Generator
 	handlers dynamodbapi.Handlers
+	shards   atomic.Uint64 // round robin over the counter shards
 }
+
+// statsShard picks the counter shard for the next write.
+func (p *Provider) statsShard() uint64 { return p.shards.Add(1) % statsShards }
 
 // Factory returns the DynamoDB provider's factory.
 func Factory() service.Factory {
@@ -73,6 +79,9 @@ func New(d service.Deps) *Provider {
 	h.BatchWriteItem = p.batchWriteItem
 	h.TransactWriteItems = p.transactWriteItems
 	h.TransactGetItems = p.transactGetItems
+	h.ExecuteStatement = p.executeStatement
+	h.BatchExecuteStatement = p.batchExecuteStatement
+	h.ExecuteTransaction = p.executeTransaction
 	return p
 }
 

@@ -25,6 +25,12 @@ type counts struct {
 	Bytes int64 `json:"b"`
 }
 
+// add adds o's counts to c.
+func (c *counts) add(o counts) {
+	c.Items += o.Items
+	c.Bytes += o.Bytes
+}
+
 // tableStats are the live counters of a table and its indexes, stored
 // apart from the description so that item writes do not rewrite it.
 type tableStats struct {
@@ -85,16 +91,20 @@ func saveTable(tx storage.Txn, sc scope.Scope, rec *tableRecord) error {
 	return nil
 }
 
-// loadStats reads a table's counters; absent counters are zero.
-func loadStats(ctx context.Context, r storage.Reader, sc scope.Scope, name string) (*tableStats, error) {
-	st := &tableStats{Indexes: map[string]counts{}}
-	raw, err := r.Get(ctx, statsKey(sc, name))
-	if errors.Is(err, storage.ErrNotFound) {
-		return st, nil
-	}
-	if err != nil {
-		return nil, awserr.Internal(err)
-	}
+// A table's counters are kept in statsShards records that hold deltas, and
+// its totals are their sum. Each item write adds to one shard, picked round
+// robin, so concurrent writers to one table rarely touch the same record and
+// do not serialize on it (the storage's transactions would otherwise re-run
+// every writer but one).
+const statsShards = 32
+
+// statsShardKey is the key of one shard of a table's counters.
+func statsShardKey(sc scope.Scope, table string, shard uint64) []byte {
+	return storage.AppendUint64(statsKey(sc, table), shard)
+}
+
+func decodeStats(raw []byte, name string) (*tableStats, error) {
+	st := &tableStats{}
 	if err := json.Unmarshal(raw, st); err != nil {
 		return nil, internalf("decode stats %s: %w", name, err)
 	}
@@ -104,13 +114,60 @@ func loadStats(ctx context.Context, r storage.Reader, sc scope.Scope, name strin
 	return st, nil
 }
 
-// saveStats writes a table's counters.
-func saveStats(tx storage.Txn, sc scope.Scope, name string, st *tableStats) error {
+// loadStats reads a table's counter totals (the sum of its shards); absent
+// counters are zero.
+func loadStats(ctx context.Context, r storage.Reader, sc scope.Scope, name string) (*tableStats, error) {
+	total := &tableStats{Indexes: map[string]counts{}}
+	start, end := storage.PrefixRange(statsKey(sc, name))
+	it := r.Scan(ctx, start, end, storage.ScanOptions{})
+	defer it.Close()
+	for it.Next() {
+		st, err := decodeStats(it.Value(), name)
+		if err != nil {
+			return nil, err
+		}
+		total.Table.add(st.Table)
+		for n, c := range st.Indexes {
+			t := total.Indexes[n]
+			t.add(c)
+			total.Indexes[n] = t
+		}
+	}
+	if err := it.Err(); err != nil {
+		return nil, awserr.Internal(err)
+	}
+	return total, nil
+}
+
+// saveStats replaces a table's counters with the totals st.
+func saveStats(ctx context.Context, tx storage.Txn, sc scope.Scope, name string, st *tableStats) error {
+	start, end := storage.PrefixRange(statsKey(sc, name))
+	if err := deleteRange(ctx, tx, start, end); err != nil {
+		return awserr.Internal(err)
+	}
+	return saveStatsShard(tx, sc, name, 0, st)
+}
+
+// loadStatsShard reads one shard of a table's counters, to add a write's
+// deltas to it.
+func loadStatsShard(ctx context.Context, r storage.Reader, sc scope.Scope, name string, shard uint64) (*tableStats, error) {
+	raw, err := r.Get(ctx, statsShardKey(sc, name, shard))
+	if errors.Is(err, storage.ErrNotFound) {
+		return &tableStats{Indexes: map[string]counts{}}, nil
+	}
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	return decodeStats(raw, name)
+}
+
+// saveStatsShard writes one shard of a table's counters.
+func saveStatsShard(tx storage.Txn, sc scope.Scope, name string, shard uint64, st *tableStats) error {
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return internalf("encode stats: %w", err)
 	}
-	if err := tx.Put(statsKey(sc, name), raw); err != nil {
+	if err := tx.Put(statsShardKey(sc, name, shard), raw); err != nil {
 		return awserr.Internal(err)
 	}
 	return nil

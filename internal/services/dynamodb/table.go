@@ -142,7 +142,7 @@ func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableI
 		if err := saveTable(tx, sc, rec); err != nil {
 			return err
 		}
-		return saveStats(tx, sc, name, &tableStats{})
+		return saveStats(ctx, tx, sc, name, &tableStats{})
 	})
 	if err != nil {
 		return nil, err
@@ -217,7 +217,8 @@ func (p *Provider) deleteTable(ctx context.Context, in *dynamodbapi.DeleteTableI
 				return awserr.Internal(err)
 			}
 		}
-		if err := tx.Delete(statsKey(sc, name)); err != nil {
+		start, end := storage.PrefixRange(statsKey(sc, name))
+		if err := deleteRange(ctx, tx, start, end); err != nil {
 			return awserr.Internal(err)
 		}
 		if err := tx.Delete(TableKey(sc, name)); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/services/dynamodb/attr"
+	"github.com/unkai-cloud/unkai/internal/services/dynamodb/partiql"
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
@@ -24,6 +25,8 @@ const (
 	msgTxTokenMismatch = "Request parameters do not match the previous request with the same client token"
 	reasonNone         = "None"
 	reasonCondFailed   = "ConditionalCheckFailed"
+	reasonValidation   = "ValidationError"
+	reasonDuplicate    = "DuplicateItem"
 	// tokenTTL is how long a ClientRequestToken makes a request idempotent.
 	tokenTTL = 10 * time.Minute
 )
@@ -42,6 +45,9 @@ type txAction struct {
 	c         *compiled
 	onFailure *string
 	del       bool
+	// insert marks a PartiQL INSERT, whose failed condition is reported
+	// as DuplicateItem.
+	insert bool
 }
 
 // txActions normalizes and compiles the actions of a request.
@@ -94,18 +100,19 @@ func txActions(in *dynamodbapi.TransactWriteItemsInput) ([]txAction, error) {
 }
 
 // checkToken applies ClientRequestToken idempotency inside tx: it reports
-// whether the request was already done, and records the token otherwise.
-func (p *Provider) checkToken(ctx context.Context, tx storage.Txn, sc scope.Scope, in *dynamodbapi.TransactWriteItemsInput) (bool, error) {
-	if in.ClientRequestToken == nil {
+// whether the request (req, hashed to compare repeats) was already done,
+// and records the token otherwise.
+func (p *Provider) checkToken(ctx context.Context, tx storage.Txn, sc scope.Scope, token *string, req any) (bool, error) {
+	if token == nil {
 		return false, nil
 	}
-	raw, err := json.Marshal(in)
+	raw, err := json.Marshal(req)
 	if err != nil {
 		return false, internalf("hash request: %w", err)
 	}
 	sum := sha256.Sum256(raw)
 	now := p.clock.Now()
-	key := storage.AppendString(tokensPrefix(sc), *in.ClientRequestToken)
+	key := storage.AppendString(tokensPrefix(sc), *token)
 	prev, err := tx.Get(ctx, key)
 	switch {
 	case err == nil:
@@ -134,93 +141,153 @@ func (p *Provider) transactWriteItems(ctx context.Context, in *dynamodbapi.Trans
 	if err != nil {
 		return nil, err
 	}
+	cc, err := p.transactWrite(ctx, acts, in.ClientRequestToken, in, in.ReturnConsumedCapacity)
+	if err != nil {
+		return nil, err
+	}
+	return &dynamodbapi.TransactWriteItemsOutput{ConsumedCapacity: cc}, nil
+}
+
+// txPlan is what one transaction action will write.
+type txPlan struct {
+	ts       *tableState
+	old, new attr.Item
+	write    bool
+}
+
+// itemLevel reports whether err is an error about the item an action
+// produces (rather than about the request), which a transaction reports as
+// that action's ValidationError cancellation reason.
+func itemLevel(err error) (*awserr.Error, bool) {
+	e := awserr.From(err)
+	return e, e.Code == codeValidation
+}
+
+// planAction checks one action against the stored item: it returns the
+// plan, or the cancellation reason when the action cannot be done; err is
+// for failures that refuse the whole request.
+func planAction(ctx context.Context, m *multiTx, a txAction, seen map[string]bool) (txPlan, *dynamodbapi.CancellationReason, error) {
+	ts, err := m.table(a.table)
+	if err != nil {
+		return txPlan{}, nil, resourceNotFound()
+	}
+	key := a.key
+	var tooLarge bool
+	if a.item != nil {
+		if err := checkItem(ts.sch, a.item); err != nil {
+			if e := awserr.From(err); e.Message != msgItemTooLarge {
+				return txPlan{}, nil, err
+			}
+			tooLarge = true
+		}
+		key = keyAttrs(ts.sch.Key, a.item)
+	} else if key, err = keyOfParam(ts.sch, key); err != nil {
+		return txPlan{}, nil, err
+	}
+	if a.c.upd != nil {
+		if err := a.c.upd.CheckKeys(ts.sch.Key.names()...); err != nil {
+			return txPlan{}, nil, err
+		}
+	}
+	ks := keyString(m.sc, ts.sch, key)
+	if seen[ks] {
+		return txPlan{}, nil, validation(msgTxMultipleOps)
+	}
+	seen[ks] = true
+	old, err := loadItem(ctx, m.tx, m.sc, ts.sch, key)
+	if err != nil {
+		return txPlan{}, nil, err
+	}
+	invalid := func(err error) (txPlan, *dynamodbapi.CancellationReason, error) {
+		e, ok := itemLevel(err)
+		if !ok {
+			return txPlan{}, nil, err
+		}
+		return txPlan{}, &dynamodbapi.CancellationReason{Code: ptr(reasonValidation), Message: ptr(e.Message)}, nil
+	}
+	if a.c.cond != nil {
+		ok, err := a.c.cond.Eval(old)
+		if err != nil {
+			return invalid(err)
+		}
+		if !ok {
+			r := &dynamodbapi.CancellationReason{Code: ptr(reasonCondFailed), Message: ptr(msgConditionFailed)}
+			if a.insert {
+				r = &dynamodbapi.CancellationReason{Code: ptr(reasonDuplicate), Message: ptr(partiql.DuplicateItemError().Message)}
+			}
+			if deref(a.onFailure) == rvAllOld && old != nil {
+				r.Item = old
+			}
+			return txPlan{}, r, nil
+		}
+	}
+	if tooLarge {
+		return invalid(validation(msgItemTooLarge))
+	}
+	pl := txPlan{ts: ts, old: old}
+	switch {
+	case a.item != nil:
+		pl.new, pl.write = a.item, true
+	case a.del:
+		pl.write = old != nil
+	case a.c.upd != nil:
+		base := attr.Clone(old)
+		if base == nil {
+			base = attr.Clone(key)
+		}
+		nw, err := a.c.upd.Apply(base)
+		if err != nil {
+			return invalid(err)
+		}
+		if err := checkItem(ts.sch, nw); err != nil {
+			return invalid(err)
+		}
+		pl.new, pl.write = nw, true
+	}
+	return pl, nil, nil
+}
+
+// canceled is the TransactionCanceledException listing every action's
+// reason in request order.
+func canceled(reasons []dynamodbapi.CancellationReason) error {
+	codes := make([]string, len(reasons))
+	for i, r := range reasons {
+		codes[i] = deref(r.Code)
+	}
+	msg := strings.ReplaceAll(msgTxCanceled, "%s", strings.Join(codes, ", "))
+	e := awserr.New(codeTxCanceled, http.StatusBadRequest, "%s", msg)
+	return e.WithFields(&dynamodbapi.TransactionCanceledException{Message: ptr(msg), CancellationReasons: reasons})
+}
+
+// transactWrite runs compiled write actions as one transaction, with
+// ClientRequestToken idempotency over req, and returns the capacity used.
+func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *string, req any, capMode *string) ([]dynamodbapi.ConsumedCapacity, error) {
 	sc := scope.From(ctx)
-	out := &dynamodbapi.TransactWriteItemsOutput{}
-	err = p.store.Update(ctx, func(tx storage.Txn) error {
-		if done, err := p.checkToken(ctx, tx, sc, in); err != nil || done {
+	var cc []dynamodbapi.ConsumedCapacity
+	err := p.store.Update(ctx, func(tx storage.Txn) error {
+		if done, err := p.checkToken(ctx, tx, sc, token, req); err != nil || done {
 			return err
 		}
-		m := newMultiTx(ctx, tx, sc)
-		type planned struct {
-			ts       *tableState
-			old, new attr.Item
-			write    bool
-		}
-		plans := make([]planned, len(acts))
+		m := newMultiTx(ctx, tx, sc, p.statsShard())
+		plans := make([]txPlan, len(acts))
 		seen := map[string]bool{}
 		reasons := make([]dynamodbapi.CancellationReason, len(acts))
 		failed := false
 		for i, a := range acts {
-			ts, err := m.table(a.table)
-			if err != nil {
-				return resourceNotFound()
-			}
-			key := a.key
-			if a.item != nil {
-				if err := checkItem(ts.sch, a.item); err != nil {
-					return err
-				}
-				key = keyAttrs(ts.sch.Key, a.item)
-			} else if key, err = keyOfParam(ts.sch, key); err != nil {
-				return err
-			}
-			ks := keyString(sc, ts.sch, key)
-			if seen[ks] {
-				return validation(msgTxMultipleOps)
-			}
-			seen[ks] = true
-			old, err := loadItem(ctx, tx, sc, ts.sch, key)
+			pl, reason, err := planAction(ctx, m, a, seen)
 			if err != nil {
 				return err
 			}
 			reasons[i] = dynamodbapi.CancellationReason{Code: ptr(reasonNone)}
-			if a.c.cond != nil {
-				ok, err := a.c.cond.Eval(old)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					failed = true
-					reasons[i] = dynamodbapi.CancellationReason{Code: ptr(reasonCondFailed), Message: ptr(msgConditionFailed)}
-					if deref(a.onFailure) == rvAllOld && old != nil {
-						reasons[i].Item = old
-					}
-					continue
-				}
-			}
-			pl := planned{ts: ts, old: old}
-			switch {
-			case a.item != nil:
-				pl.new, pl.write = a.item, true
-			case a.del:
-				pl.write = old != nil
-			case a.c.upd != nil:
-				if err := a.c.upd.CheckKeys(ts.sch.Key.names()...); err != nil {
-					return err
-				}
-				base := attr.Clone(old)
-				if base == nil {
-					base = attr.Clone(key)
-				}
-				nw, err := a.c.upd.Apply(base)
-				if err != nil {
-					return err
-				}
-				if err := checkItem(ts.sch, nw); err != nil {
-					return err
-				}
-				pl.new, pl.write = nw, true
+			if reason != nil {
+				failed = true
+				reasons[i] = *reason
+				continue
 			}
 			plans[i] = pl
 		}
 		if failed {
-			codes := make([]string, len(reasons))
-			for i, r := range reasons {
-				codes[i] = deref(r.Code)
-			}
-			msg := strings.ReplaceAll(msgTxCanceled, "%s", strings.Join(codes, ", "))
-			e := awserr.New(codeTxCanceled, http.StatusBadRequest, "%s", msg)
-			return e.WithFields(&dynamodbapi.TransactionCanceledException{Message: ptr(msg), CancellationReasons: reasons})
+			return canceled(reasons)
 		}
 		for _, pl := range plans {
 			if pl.ts == nil {
@@ -244,13 +311,13 @@ func (p *Provider) transactWriteItems(ctx context.Context, in *dynamodbapi.Trans
 			}
 			pl.ts.use.add(use)
 		}
-		out.ConsumedCapacity = m.consumedList(in.ReturnConsumedCapacity, true)
+		cc = m.consumedList(capMode, true)
 		return m.save()
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return cc, nil
 }
 
 func (p *Provider) transactGetItems(ctx context.Context, in *dynamodbapi.TransactGetItemsInput) (*dynamodbapi.TransactGetItemsOutput, error) {
@@ -268,7 +335,7 @@ func (p *Provider) transactGetItems(ctx context.Context, in *dynamodbapi.Transac
 	sc := scope.From(ctx)
 	out := &dynamodbapi.TransactGetItemsOutput{}
 	err := p.store.View(ctx, func(tx storage.Txn) error {
-		m := newMultiTx(ctx, tx, sc)
+		m := newMultiTx(ctx, tx, sc, p.statsShard())
 		seen := map[string]bool{}
 		out.Responses = make([]dynamodbapi.ItemResponse, 0, len(in.TransactItems))
 		for i, ti := range in.TransactItems {

@@ -35,7 +35,7 @@ func (p *Provider) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableI
 		if err := saveTable(tx, sc, rec); err != nil {
 			return err
 		}
-		if err := saveStats(tx, sc, name, st); err != nil {
+		if err := saveStats(ctx, tx, sc, name, st); err != nil {
 			return err
 		}
 		out = describe(rec, st)
