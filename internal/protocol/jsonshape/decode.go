@@ -2,7 +2,6 @@ package jsonshape
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +37,9 @@ type DecodeOptions struct {
 // structure. An empty body or null decodes as {}. Unknown keys are ignored.
 // Errors are *Error for bad input, an error wrapping ErrTooLarge past the
 // size bound, or the reader's error.
+//
+// The body is read into memory (up to the bound) and scanned in one pass
+// straight into v.
 func Decode(r io.Reader, v any, opt DecodeOptions) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
@@ -49,32 +51,52 @@ func Decode(r io.Reader, v any, opt DecodeOptions) error {
 	if opt.MaxDepth <= 0 {
 		opt.MaxDepth = DefaultMaxDepth
 	}
-	lr := &limitReader{r: r, left: opt.MaxBytes}
-	d := &decoder{dec: json.NewDecoder(lr), maxDepth: opt.MaxDepth}
-	d.dec.UseNumber()
-	tok, err := d.token()
+	buf, tail := readBody(r, opt.MaxBytes)
+	d := &decoder{scanner: scanner{buf: buf, tail: tail}, maxDepth: opt.MaxDepth}
+	err := d.next()
 	if errors.Is(err, io.EOF) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	switch tok {
-	case nil:
-	case json.Delim('{'):
+	switch d.kind {
+	case tkNull:
+	case tkObjStart:
 		if err := d.object(rv.Elem(), opt.BodyOnly); err != nil {
 			return err
 		}
 	default:
-		return d.value(tok, "structure", rv.Elem())
+		return d.value("structure", rv.Elem())
 	}
-	if _, err := d.token(); !errors.Is(err, io.EOF) {
+	if err := d.next(); !errors.Is(err, io.EOF) {
 		if err != nil && !isSyntax(err) {
 			return err
 		}
 		return &Error{Message: msgTrailing}
 	}
 	return nil
+}
+
+// readBody reads r through the size bound until the first error, which it
+// returns with the bytes read (io.EOF for a complete body).
+func readBody(r io.Reader, maxBytes int64) ([]byte, error) {
+	lr := &limitReader{r: r, left: maxBytes}
+	size := int64(1024)
+	if l, ok := r.(interface{ Len() int }); ok {
+		size = int64(l.Len()) + 1
+	}
+	buf := make([]byte, 0, max(min(size, maxBytes+1), 64))
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // limitReader fails with ErrTooLarge once more than left bytes are read.
@@ -98,36 +120,10 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// decoder walks the token stream of one body.
+// decoder decodes the tokens of one body into reflect values.
 type decoder struct {
-	dec      *json.Decoder
-	depth    int
+	scanner
 	maxDepth int
-}
-
-// token returns the next token, mapping syntax errors to *Error.
-func (d *decoder) token() (json.Token, error) {
-	tok, err := d.dec.Token()
-	if err == nil {
-		return tok, nil
-	}
-	if errors.Is(err, ErrTooLarge) {
-		return nil, fmt.Errorf("jsonshape: %w", ErrTooLarge)
-	}
-	if isSyntax(err) {
-		return nil, &Error{Message: "Malformed JSON: " + err.Error(), Err: err}
-	}
-	if errors.Is(err, io.EOF) && d.depth > 0 {
-		return nil, &Error{Message: "Malformed JSON: unexpected end of JSON input", Err: err}
-	}
-	return nil, err
-}
-
-// isSyntax reports whether err is a JSON syntax error (including a body that
-// ends early).
-func isSyntax(err error) bool {
-	var se *json.SyntaxError
-	return errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // enter and leave track nesting.
@@ -149,99 +145,97 @@ func (d *decoder) object(v reflect.Value, bodyOnly bool) error {
 	defer d.leave()
 	info := infoOf(v.Type())
 	for {
-		tok, err := d.token()
-		if err != nil {
+		if err := d.next(); err != nil {
 			return err
 		}
-		if tok == json.Delim('}') {
+		if d.kind == tkObjEnd {
 			return nil
 		}
-		key, _ := tok.(string)
-		tok, err = d.token()
-		if err != nil {
+		i, ok := info.byKey[string(d.text())]
+		if err := d.next(); err != nil {
 			return err
 		}
-		i, ok := info.byKey[key]
 		if !ok || (bodyOnly && info.Members[i].Location != "") {
-			if err := d.skip(tok); err != nil {
+			if err := d.skip(); err != nil {
 				return err
 			}
 			continue
 		}
 		m := &info.Members[i]
-		if err := d.value(tok, m.Kind, v.Field(m.Field)); err != nil {
+		if err := d.value(m.Kind, v.Field(m.Field)); err != nil {
 			return err
 		}
 	}
 }
 
-// skip consumes the value that starts with tok.
-func (d *decoder) skip(tok json.Token) error {
-	if tok != json.Delim('{') && tok != json.Delim('[') {
+// skip consumes the value whose first token was read.
+func (d *decoder) skip() error {
+	if d.kind != tkObjStart && d.kind != tkArrStart {
 		return nil
 	}
-	depth := 1
-	for depth > 0 {
-		t, err := d.token()
-		if err != nil {
+	for depth := 1; depth > 0; {
+		if err := d.next(); err != nil {
 			return err
 		}
-		switch t {
-		case json.Delim('{'), json.Delim('['):
+		switch d.kind {
+		case tkObjStart, tkArrStart:
 			depth++
-		case json.Delim('}'), json.Delim(']'):
+		case tkObjEnd, tkArrEnd:
 			depth--
 		}
 	}
 	return nil
 }
 
-// value decodes the value starting with tok into v, a settable value of a
-// member whose model type is kind. Timestamps are read in any format.
-func (d *decoder) value(tok json.Token, kind string, v reflect.Value) error {
-	if tok == nil {
+// value decodes the value whose first token was read into v, a settable
+// value of a member whose model type is kind. Timestamps are read in any
+// format.
+func (d *decoder) value(kind string, v reflect.Value) error {
+	if d.kind == tkNull {
 		v.SetZero()
 		return nil
 	}
 	t := v.Type()
 	if t.Kind() == reflect.Interface {
 		// Streaming members never come from a JSON body.
-		return d.skip(tok)
+		return d.skip()
 	}
 	if kind == "" {
 		kind = protocol.KindOf(t)
 	}
-	switch tok := tok.(type) {
-	case json.Delim:
-		return d.composite(tok, kind, v)
-	case string:
-		return setString(tok, kind, v)
-	case json.Number:
-		return setNumber(tok, kind, v)
-	case bool:
+	switch d.kind {
+	case tkObjStart, tkArrStart:
+		return d.composite(kind, v)
+	case tkString:
+		return setText(d.text(), kind, v)
+	case tkNumber:
+		return setNumber(string(d.buf[d.start:d.end]), kind, v)
+	case tkTrue, tkFalse:
+		on := d.kind == tkTrue
 		if e := deref(t); e.Kind() != reflect.Bool {
-			if tok {
+			if on {
 				return mismatch("TRUE", kind)
 			}
 			return mismatch("FALSE", kind)
 		}
-		alloc(v).SetBool(tok)
+		alloc(v).SetBool(on)
 		return nil
 	}
 	return &Error{Message: "Unexpected token received from parser."}
 }
 
 // composite decodes an object or array whose opening delimiter was read.
-func (d *decoder) composite(delim json.Delim, kind string, v reflect.Value) error {
+func (d *decoder) composite(kind string, v reflect.Value) error {
 	e := deref(v.Type())
+	obj := d.kind == tkObjStart
 	switch {
-	case delim == '{' && e.Kind() == reflect.Struct && e != timeType:
+	case obj && e.Kind() == reflect.Struct && e != timeType:
 		return d.object(alloc(v), false)
-	case delim == '{' && e.Kind() == reflect.Map && e.Key().Kind() == reflect.String:
+	case obj && e.Kind() == reflect.Map && e.Key().Kind() == reflect.String:
 		return d.mapValue(v)
-	case delim == '[' && e.Kind() == reflect.Slice && e.Elem().Kind() != reflect.Uint8:
+	case !obj && e.Kind() == reflect.Slice && e.Elem().Kind() != reflect.Uint8:
 		return d.list(v)
-	case delim == '{':
+	case obj:
 		return &Error{Message: msgUnexpectedObject}
 	default:
 		return &Error{Message: msgUnexpectedArray}
@@ -259,24 +253,24 @@ func (d *decoder) mapValue(v reflect.Value) error {
 	if mv.IsNil() {
 		mv.Set(reflect.MakeMap(mt))
 	}
+	kv := reflect.New(mt.Key()).Elem()
+	ev := reflect.New(mt.Elem()).Elem()
 	for {
-		tok, err := d.token()
-		if err != nil {
+		if err := d.next(); err != nil {
 			return err
 		}
-		if tok == json.Delim('}') {
+		if d.kind == tkObjEnd {
 			return nil
 		}
-		key, _ := tok.(string)
-		tok, err = d.token()
-		if err != nil {
+		kv.SetString(string(d.text()))
+		if err := d.next(); err != nil {
 			return err
 		}
-		ev := reflect.New(mt.Elem()).Elem()
-		if err := d.value(tok, "", ev); err != nil {
+		ev.SetZero()
+		if err := d.value("", ev); err != nil {
 			return err
 		}
-		mv.SetMapIndex(reflect.ValueOf(key).Convert(mt.Key()), ev)
+		mv.SetMapIndex(kv, ev)
 	}
 }
 
@@ -287,22 +281,56 @@ func (d *decoder) list(v reflect.Value) error {
 	}
 	defer d.leave()
 	sv := alloc(v)
-	out := reflect.MakeSlice(sv.Type(), 0, 0)
+	out := reflect.New(sv.Type()).Elem()
+	out.Set(reflect.MakeSlice(sv.Type(), 0, 0))
 	for {
-		tok, err := d.token()
-		if err != nil {
+		if err := d.next(); err != nil {
 			return err
 		}
-		if tok == json.Delim(']') {
+		if d.kind == tkArrEnd {
 			sv.Set(out)
 			return nil
 		}
-		ev := reflect.New(sv.Type().Elem()).Elem()
-		if err := d.value(tok, "", ev); err != nil {
+		n := out.Len()
+		out.Grow(1)
+		out.SetLen(n + 1)
+		if err := d.value("", out.Index(n)); err != nil {
 			return err
 		}
-		out = reflect.Append(out, ev)
 	}
+}
+
+// setText stores the content of a JSON string into v.
+func setText(b []byte, kind string, v reflect.Value) error {
+	e := deref(v.Type())
+	switch {
+	case e.Kind() == reflect.String:
+		alloc(v).SetString(string(b))
+		return nil
+	case e.Kind() == reflect.Slice && e.Elem().Kind() == reflect.Uint8:
+		out, err := decodeBase64Bytes(b)
+		if err != nil {
+			return &Error{Message: "Base64 encoded value is not valid", Err: err}
+		}
+		alloc(v).SetBytes(out)
+		return nil
+	case e != timeType && e.Kind() != reflect.Float64 && e.Kind() != reflect.Float32:
+		return mismatch("STRING", kind)
+	}
+	return setString(string(b), kind, v)
+}
+
+// decodeBase64Bytes is decodeBase64 on bytes.
+func decodeBase64Bytes(b []byte) ([]byte, error) {
+	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(b)))
+	n, err := base64.StdEncoding.Decode(out, b)
+	if err != nil {
+		n, err = base64.RawStdEncoding.Decode(out, b)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("decode base64: %w", err)
+	}
+	return out[:n], nil
 }
 
 // setString stores a JSON string into v.
@@ -355,25 +383,25 @@ func decodeBase64(s string) ([]byte, error) {
 }
 
 // setNumber stores a JSON number into v.
-func setNumber(n json.Number, kind string, v reflect.Value) error {
+func setNumber(n string, kind string, v reflect.Value) error {
 	e := deref(v.Type())
 	switch {
 	case e == timeType:
-		t, ok := rest.ParseEpoch(string(n))
+		t, ok := rest.ParseEpoch(n)
 		if !ok {
-			return &Error{Message: "Unable to parse date value: " + string(n)}
+			return &Error{Message: "Unable to parse date value: " + n}
 		}
 		alloc(v).Set(reflect.ValueOf(t))
 	case e.Kind() >= reflect.Int && e.Kind() <= reflect.Int64:
-		i, err := parseInt(string(n))
+		i, err := parseInt(n)
 		if err != nil || !fitsKind(i, kind, e) {
-			return &Error{Message: "Numeric value (" + string(n) + ") out of range of " + typeName(kind), Err: err}
+			return &Error{Message: "Numeric value (" + n + ") out of range of " + typeName(kind), Err: err}
 		}
 		alloc(v).SetInt(i)
 	case e.Kind() == reflect.Float64 || e.Kind() == reflect.Float32:
-		f, err := strconv.ParseFloat(string(n), 64)
+		f, err := strconv.ParseFloat(n, 64)
 		if err != nil {
-			return &Error{Message: "Numeric value (" + string(n) + ") out of range of " + typeName(kind), Err: err}
+			return &Error{Message: "Numeric value (" + n + ") out of range of " + typeName(kind), Err: err}
 		}
 		alloc(v).SetFloat(f)
 	default:

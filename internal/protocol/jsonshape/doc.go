@@ -4,8 +4,9 @@
 // seconds unless a member's timestampFormat says otherwise, and absent
 // (nil) members left out.
 //
-// Decoding streams the body through encoding/json's tokenizer with a size
-// and nesting bound, ignores unknown keys, and reports input that does not
-// fit the shape as an *Error whose text follows what AWS's JSON services
-// answer in a SerializationException.
+// Decoding reads the body (up to a size bound) and scans it in one pass
+// straight into the shape with a nesting bound, ignores unknown keys, and
+// reports input that does not fit the shape as an *Error whose text follows
+// what AWS's JSON services answer in a SerializationException. Malformed
+// JSON is reported with the same texts as encoding/json's Decoder.Token.
 package jsonshape
