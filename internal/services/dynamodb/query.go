@@ -118,10 +118,7 @@ func checkFilterKeys(r *readReq, in *dynamodbapi.QueryInput, filter condition) e
 func fillPage(items *[]map[string]dynamodbapi.AttributeValue, count, scanned **int64,
 	last *map[string]dynamodbapi.AttributeValue, r *readReq, res *readResult) {
 	if r.sel != selCount {
-		*items = make([]map[string]dynamodbapi.AttributeValue, 0, len(res.items))
-		for _, it := range res.items {
-			*items = append(*items, it)
-		}
+		*items = append(make([]map[string]dynamodbapi.AttributeValue, 0, len(res.items)), res.items...)
 	}
 	*count = ptr(res.count)
 	*scanned = ptr(res.scanned)

@@ -101,13 +101,6 @@ func newParser(kind, src string, names Names, values Values) (*parser, error) {
 // peek returns the current token.
 func (p *parser) peek() token { return p.toks[p.i] }
 
-// advance moves past the current token unless it is the end.
-func (p *parser) advance() {
-	if p.toks[p.i].kind != tEOF {
-		p.i++
-	}
-}
-
 // syntaxErr records a syntax error at the current token, with DynamoDB's
 // "near" context: the source from the previous token to the next one.
 func (p *parser) syntaxErr() {
