@@ -164,7 +164,9 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 				writes = append(writes, w)
 			}
 		}
+		var cs collectionSet
 		for _, w := range writes {
+			cs.add(in.ReturnItemCollectionMetrics, sc, w.ts.sch, w.key)
 			old, err := loadItem(ctx, tx, sc, w.ts.sch, w.key)
 			if err != nil {
 				return err
@@ -183,6 +185,11 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 			}
 			w.ts.use.add(use)
 		}
+		icm, err := cs.metrics(m)
+		if err != nil {
+			return err
+		}
+		out.ItemCollectionMetrics = icm
 		out.ConsumedCapacity = m.consumedList(in.ReturnConsumedCapacity, true)
 		return m.save()
 	})

@@ -118,7 +118,11 @@ func (p *Provider) putItem(ctx context.Context, in *dynamodbapi.PutItemInput) (*
 		if deref(in.ReturnValues) == rvAllOld {
 			out.Attributes = old
 		}
-		return writeItem(tx, sc, sch, st, old, it)
+		use, err := writeItem(tx, sc, sch, st, old, it)
+		if err != nil {
+			return usage{}, err
+		}
+		return use, itemMetrics(ctx, tx, sc, sch, in.ReturnItemCollectionMetrics, it, &out.ItemCollectionMetrics)
 	})
 	if err != nil {
 		return nil, err
@@ -151,13 +155,16 @@ func (p *Provider) deleteItem(ctx context.Context, in *dynamodbapi.DeleteItemInp
 		if err := checkCondition(c, old, in.ReturnValuesOnConditionCheckFailure); err != nil {
 			return usage{}, err
 		}
-		if old == nil {
-			return usage{table: 1}, nil
+		use := usage{table: 1}
+		if old != nil {
+			if deref(in.ReturnValues) == rvAllOld {
+				out.Attributes = old
+			}
+			if use, err = writeItem(tx, sc, sch, st, old, nil); err != nil {
+				return usage{}, err
+			}
 		}
-		if deref(in.ReturnValues) == rvAllOld {
-			out.Attributes = old
-		}
-		return writeItem(tx, sc, sch, st, old, nil)
+		return use, itemMetrics(ctx, tx, sc, sch, in.ReturnItemCollectionMetrics, key, &out.ItemCollectionMetrics)
 	})
 	if err != nil {
 		return nil, err
@@ -210,7 +217,11 @@ func (p *Provider) updateItem(ctx context.Context, in *dynamodbapi.UpdateItemInp
 			return usage{}, err
 		}
 		out.Attributes = returnedAttributes(deref(in.ReturnValues), c.upd, old, nw)
-		return writeItem(tx, sc, sch, st, old, nw)
+		use, err := writeItem(tx, sc, sch, st, old, nw)
+		if err != nil {
+			return usage{}, err
+		}
+		return use, itemMetrics(ctx, tx, sc, sch, in.ReturnItemCollectionMetrics, key, &out.ItemCollectionMetrics)
 	})
 	if err != nil {
 		return nil, err

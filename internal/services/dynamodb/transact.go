@@ -141,16 +141,17 @@ func (p *Provider) transactWriteItems(ctx context.Context, in *dynamodbapi.Trans
 	if err != nil {
 		return nil, err
 	}
-	cc, err := p.transactWrite(ctx, acts, in.ClientRequestToken, in, in.ReturnConsumedCapacity)
+	cc, icm, err := p.transactWrite(ctx, acts, in.ClientRequestToken, in, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics)
 	if err != nil {
 		return nil, err
 	}
-	return &dynamodbapi.TransactWriteItemsOutput{ConsumedCapacity: cc}, nil
+	return &dynamodbapi.TransactWriteItemsOutput{ConsumedCapacity: cc, ItemCollectionMetrics: icm}, nil
 }
 
 // txPlan is what one transaction action will write.
 type txPlan struct {
 	ts       *tableState
+	key      attr.Item // the item's key attributes
 	old, new attr.Item
 	write    bool
 }
@@ -224,7 +225,7 @@ func planAction(ctx context.Context, m *multiTx, a txAction, seen map[string]boo
 	if tooLarge {
 		return invalid(validation(msgItemTooLarge))
 	}
-	pl := txPlan{ts: ts, old: old}
+	pl := txPlan{ts: ts, key: key, old: old}
 	switch {
 	case a.item != nil:
 		pl.new, pl.write = a.item, true
@@ -260,11 +261,15 @@ func canceled(reasons []dynamodbapi.CancellationReason) error {
 }
 
 // transactWrite runs compiled write actions as one transaction, with
-// ClientRequestToken idempotency over req, and returns the capacity used.
-func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *string, req any, capMode *string) ([]dynamodbapi.ConsumedCapacity, error) {
+// ClientRequestToken idempotency over req, and returns the capacity used
+// and, when icmMode asks for them, the metrics of the item collections
+// written (a condition check writes none).
+func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *string, req any, capMode, icmMode *string) ([]dynamodbapi.ConsumedCapacity, map[string][]dynamodbapi.ItemCollectionMetrics, error) {
 	sc := scope.From(ctx)
 	var cc []dynamodbapi.ConsumedCapacity
+	var icm map[string][]dynamodbapi.ItemCollectionMetrics
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
+		cc, icm = nil, nil
 		if done, err := p.checkToken(ctx, tx, sc, token, req); err != nil || done {
 			return err
 		}
@@ -289,9 +294,13 @@ func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *st
 		if failed {
 			return canceled(reasons)
 		}
-		for _, pl := range plans {
+		var cs collectionSet
+		for i, pl := range plans {
 			if pl.ts == nil {
 				continue
+			}
+			if acts[i].c.upd != nil || acts[i].item != nil || acts[i].del {
+				cs.add(icmMode, sc, pl.ts.sch, pl.key)
 			}
 			if !pl.write {
 				pl.ts.use.table += 2
@@ -311,13 +320,17 @@ func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *st
 			}
 			pl.ts.use.add(use)
 		}
+		var err error
+		if icm, err = cs.metrics(m); err != nil {
+			return err
+		}
 		cc = m.consumedList(capMode, true)
 		return m.save()
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return cc, nil
+	return cc, icm, nil
 }
 
 func (p *Provider) transactGetItems(ctx context.Context, in *dynamodbapi.TransactGetItemsInput) (*dynamodbapi.TransactGetItemsOutput, error) {
