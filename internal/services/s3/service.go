@@ -1,10 +1,17 @@
-// Package s3 is unkai's S3 provider. This first slice lists the caller's
-// buckets from storage; the bucket and object API is built on this layout.
+// Package s3 is unkai's S3 provider: buckets and simple (single-part)
+// objects. Object bodies live as files in the provider's blob directory,
+// named by a random id; their metadata lives in the store.
 //
 // Storage layout:
 //
 //	storage.Key("s3", "names", bucket)             → owning account (bucket names are global)
 //	storage.Key("s3", "owned", account, bucket)    → the bucket's record (JSON of Bucket)
+//	storage.Key("s3", "objects", bucket, key)      → the object's record (JSON of Object)
+//
+// Keys sort by their UTF-8 bytes, so a range scan of a bucket's objects
+// lists them in S3's order. A body is written to a temporary file, synced
+// and renamed before the metadata naming it commits; a replaced or deleted
+// body's file is removed after the commit that drops it.
 package s3
 
 import (
@@ -16,6 +23,8 @@ import (
 
 	"github.com/unkai-cloud/unkai/internal/api/s3api"
 	"github.com/unkai-cloud/unkai/internal/awserr"
+	"github.com/unkai-cloud/unkai/internal/clock"
+	"github.com/unkai-cloud/unkai/internal/ids"
 	"github.com/unkai-cloud/unkai/internal/protocol"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/service"
@@ -35,6 +44,9 @@ type Bucket struct {
 // Provider serves S3.
 type Provider struct {
 	store    storage.Store
+	blobDir  string
+	clock    clock.Clock
+	ids      ids.Generator
 	handlers s3api.Handlers
 }
 
@@ -45,8 +57,21 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store}
-	p.handlers.ListBuckets = p.listBuckets
+	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs}
+	if p.clock == nil {
+		p.clock = clock.Real{}
+	}
+	h := &p.handlers
+	h.ListBuckets = p.listBuckets
+	h.CreateBucket = p.createBucket
+	h.HeadBucket = p.headBucket
+	h.DeleteBucket = p.deleteBucket
+	h.GetBucketLocation = p.getBucketLocation
+	h.PutObject = p.putObject
+	h.GetObject = p.getObject
+	h.HeadObject = p.headObject
+	h.DeleteObject = p.deleteObject
+	h.ListObjectsV2 = p.listObjectsV2
 	return p
 }
 

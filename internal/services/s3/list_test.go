@@ -1,0 +1,131 @@
+package s3
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/unkai-cloud/unkai/internal/api/s3api"
+)
+
+// naiveList is the listing's specification: every key under prefix, with
+// those containing delimiter after the prefix rolled up.
+func naiveList(keys []string, prefix, delimiter string) []string {
+	var out []string
+	for _, k := range keys {
+		if !strings.HasPrefix(k, prefix) {
+			continue
+		}
+		if delimiter != "" {
+			if i := strings.Index(k[len(prefix):], delimiter); i >= 0 {
+				cp := "P:" + k[:len(prefix)+i+len(delimiter)]
+				if !slices.Contains(out, cp) {
+					out = append(out, cp)
+				}
+				continue
+			}
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// listAll pages through a listing and returns its entries in order.
+func listAll(t *testing.T, p *Provider, ctx context.Context, in s3api.ListObjectsV2Request) []string {
+	t.Helper()
+	var out []string
+	for pages := 0; ; pages++ {
+		if pages > 1000 {
+			t.Fatal("listing does not end")
+		}
+		res, err := p.listObjectsV2(ctx, &in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page []string
+		for _, o := range res.Contents {
+			page = append(page, *o.Key)
+		}
+		for _, cp := range res.CommonPrefixes {
+			page = append(page, "P:"+*cp.Prefix)
+		}
+		slices.SortFunc(page, func(a, b string) int {
+			return strings.Compare(strings.TrimPrefix(a, "P:"), strings.TrimPrefix(b, "P:"))
+		})
+		if int(*res.KeyCount) != len(page) {
+			t.Fatalf("KeyCount %d for %d entries", *res.KeyCount, len(page))
+		}
+		out = append(out, page...)
+		if !*res.IsTruncated {
+			return out
+		}
+		in.ContinuationToken = res.NextContinuationToken
+	}
+}
+
+func TestListObjectsV2(t *testing.T) {
+	p, ctx := newTestProvider(t)
+	keys := []string{"a", "a/b", "a/b/c", "a/c", "ab", "b/1", "b/2", "c", "photos/2024/x.jpg", "photos/2025/y.jpg", "photos/z.jpg", "é"}
+	for _, k := range keys {
+		if _, err := p.putObject(ctx, &s3api.PutObjectRequest{Bucket: ptr("bkt"), Key: ptr(k), Body: strings.NewReader(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ prefix, delimiter string }{
+		{"", ""}, {"", "/"}, {"a", "/"}, {"a/", "/"}, {"photos/", "/"}, {"photos/", ""}, {"zzz", "/"}, {"", "b"}, {"a", "/c"},
+	} {
+		want := naiveList(keys, tc.prefix, tc.delimiter)
+		for _, max := range []int64{1, 2, 3, 1000} {
+			got := listAll(t, p, ctx, s3api.ListObjectsV2Request{Bucket: ptr("bkt"), Prefix: ptr(tc.prefix),
+				Delimiter: ptr(tc.delimiter), MaxKeys: ptr(max)})
+			if !slices.Equal(got, want) {
+				t.Errorf("prefix %q delimiter %q max %d: got %v, want %v", tc.prefix, tc.delimiter, max, got, want)
+			}
+		}
+	}
+	got := listAll(t, p, ctx, s3api.ListObjectsV2Request{Bucket: ptr("bkt"), StartAfter: ptr("b/1"), MaxKeys: ptr(int64(2))})
+	if want := []string{"b/2", "c", "photos/2024/x.jpg", "photos/2025/y.jpg", "photos/z.jpg", "é"}; !slices.Equal(got, want) {
+		t.Errorf("start-after b/1: %v", got)
+	}
+	for _, tc := range []struct {
+		name string
+		in   s3api.ListObjectsV2Request
+		err  string
+	}{
+		{"bad token", s3api.ListObjectsV2Request{Bucket: ptr("bkt"), ContinuationToken: ptr("!!")}, "InvalidArgument"},
+		{"negative max", s3api.ListObjectsV2Request{Bucket: ptr("bkt"), MaxKeys: ptr(int64(-1))}, "InvalidArgument"},
+		{"bad encoding", s3api.ListObjectsV2Request{Bucket: ptr("bkt"), EncodingType: ptr("base64")}, "InvalidArgument"},
+		{"no bucket", s3api.ListObjectsV2Request{Bucket: ptr("nobkt")}, "NoSuchBucket"},
+	} {
+		if _, err := p.listObjectsV2(ctx, &tc.in); errCode(err) != tc.err {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.err)
+		}
+	}
+	res, err := p.listObjectsV2(ctx, &s3api.ListObjectsV2Request{Bucket: ptr("bkt"), MaxKeys: ptr(int64(0))})
+	if err != nil || *res.IsTruncated || len(res.Contents) != 0 {
+		t.Errorf("max-keys 0: %+v %v", res, err)
+	}
+	res, err = p.listObjectsV2(ctx, &s3api.ListObjectsV2Request{Bucket: ptr("bkt"), Prefix: ptr("é"), EncodingType: ptr("url")})
+	if err != nil || len(res.Contents) != 1 || *res.Contents[0].Key != "%C3%A9" || *res.Prefix != "%C3%A9" {
+		t.Errorf("url encoding: %+v %v", res, err)
+	}
+}
+
+func FuzzContinuationToken(f *testing.F) {
+	for _, s := range []string{encodeToken('k', "a/b"), encodeToken('p', "photos/"), "", "!!", "eA=="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		kind, s, ok := decodeToken(tok)
+		if !ok {
+			return
+		}
+		if kind != 'k' && kind != 'p' {
+			t.Fatalf("kind %q", kind)
+		}
+		if k2, s2, ok2 := decodeToken(encodeToken(kind, s)); !ok2 || k2 != kind || s2 != s {
+			t.Fatalf("round trip of %q %q failed", kind, s)
+		}
+	})
+}

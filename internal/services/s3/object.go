@@ -1,0 +1,349 @@
+package s3
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/unkai-cloud/unkai/internal/api/s3api"
+	"github.com/unkai-cloud/unkai/internal/awserr"
+	"github.com/unkai-cloud/unkai/internal/gateway/sigv4"
+	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/storage"
+)
+
+// Object is an object's stored record.
+type Object struct {
+	// Blob names the body's file in the blob directory.
+	Blob         string    `json:"blob"`
+	Size         int64     `json:"size"`
+	ETag         string    `json:"etag"`
+	LastModified time.Time `json:"lastModified"`
+	StorageClass string    `json:"storageClass,omitempty"`
+	// Headers stored with the object and sent back on GET and HEAD.
+	ContentType        string            `json:"contentType,omitempty"`
+	CacheControl       string            `json:"cacheControl,omitempty"`
+	ContentDisposition string            `json:"contentDisposition,omitempty"`
+	ContentEncoding    string            `json:"contentEncoding,omitempty"`
+	ContentLanguage    string            `json:"contentLanguage,omitempty"`
+	Expires            *time.Time        `json:"expires,omitempty"`
+	WebsiteRedirect    string            `json:"websiteRedirect,omitempty"`
+	Metadata           map[string]string `json:"metadata,omitempty"`
+	// Checksum is the flexible checksum the upload was checked against.
+	Checksum *Checksum `json:"checksum,omitempty"`
+}
+
+// maxObjectSize is the largest single PUT S3 accepts (5 GiB).
+const maxObjectSize = 5 << 30
+
+func (p *Provider) putObject(ctx context.Context, in *s3api.PutObjectRequest) (*s3api.PutObjectOutput, error) {
+	account, bucket, key := scope.From(ctx).Account, deref(in.Bucket), deref(in.Key)
+	if _, err := bucketOf(ctx, p.store, account, bucket); err != nil {
+		return nil, err
+	}
+	body, encoding, err := decodedBody(in.Body, deref(in.ContentEncoding))
+	if err != nil {
+		return nil, err
+	}
+	cr, chunked := body.(*sigv4.ChunkedReader)
+	sums := newChecksummer(in, chunked)
+	b, err := writeBlob(p.blobDir, p.ids.Hex(32), io.LimitReader(body, maxObjectSize+1), sums)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			p.removeBlob(b.id)
+		}
+	}()
+	if b.size > maxObjectSize {
+		return nil, awserr.New("EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed object size.")
+	}
+	if err := checkContentMD5(in.ContentMD5, b.md5); err != nil {
+		return nil, err
+	}
+	var trailer http.Header
+	if chunked {
+		trailer = cr.Trailer()
+	}
+	checksum, err := sums.verify(in, trailer)
+	if err != nil {
+		return nil, err
+	}
+	obj := Object{
+		Blob: b.id, Size: b.size, ETag: etagOf(b.md5),
+		LastModified:       p.clock.Now().UTC().Truncate(time.Second),
+		StorageClass:       deref(in.StorageClass),
+		ContentType:        deref(in.ContentType),
+		CacheControl:       deref(in.CacheControl),
+		ContentDisposition: deref(in.ContentDisposition),
+		ContentEncoding:    encoding,
+		ContentLanguage:    deref(in.ContentLanguage),
+		Expires:            in.Expires,
+		WebsiteRedirect:    deref(in.WebsiteRedirectLocation),
+		Metadata:           in.Metadata,
+		Checksum:           checksum,
+	}
+	if obj.ContentType == "" {
+		obj.ContentType = "binary/octet-stream"
+	}
+	if obj.StorageClass == "STANDARD" {
+		obj.StorageClass = ""
+	}
+	rec, err := json.Marshal(obj)
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	var old string
+	err = p.store.Update(ctx, func(tx storage.Txn) error {
+		old = ""
+		if _, err := bucketOf(ctx, tx, account, bucket); err != nil {
+			return err
+		}
+		prev, err := readObject(ctx, tx, bucket, key)
+		if err == nil {
+			old = prev.Blob
+		} else if !isNoSuchKey(err) {
+			return err
+		}
+		return tx.Put(objectKey(bucket, key), rec)
+	})
+	if err != nil {
+		return nil, awserr.From(err)
+	}
+	committed = true
+	if old != "" {
+		p.removeBlob(old)
+	}
+	out := &s3api.PutObjectOutput{ETag: ptr(obj.ETag), ServerSideEncryption: ptr("AES256")}
+	checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256}.set(checksum)
+	return out, nil
+}
+
+// readObject reads an object's record: NoSuchKey when it has none.
+func readObject(ctx context.Context, r storage.Reader, bucket, key string) (*Object, error) {
+	raw, err := r.Get(ctx, objectKey(bucket, key))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, errNoSuchKey()
+	}
+	if err != nil {
+		return nil, awserr.Internal(fmt.Errorf("s3: read object: %w", err))
+	}
+	var o Object
+	if err := json.Unmarshal(raw, &o); err != nil {
+		return nil, awserr.Internal(fmt.Errorf("s3: decode object: %w", err))
+	}
+	return &o, nil
+}
+
+func isNoSuchKey(err error) bool {
+	var ae *awserr.Error
+	return errors.As(err, &ae) && ae.Code == "NoSuchKey"
+}
+
+// lookup reads the record of an object of the caller's bucket.
+func (p *Provider) lookup(ctx context.Context, bucket, key string) (*Object, error) {
+	var obj *Object
+	err := p.store.View(ctx, func(tx storage.Txn) error {
+		if _, err := bucketOf(ctx, tx, scope.From(ctx).Account, bucket); err != nil {
+			return err
+		}
+		o, err := readObject(ctx, tx, bucket, key)
+		obj = o
+		return err
+	})
+	if err != nil {
+		return nil, awserr.From(err)
+	}
+	return obj, nil
+}
+
+// removeBlob deletes a body's file; one already gone is not an error.
+func (p *Provider) removeBlob(id string) {
+	_ = os.Remove(filepath.Join(p.blobDir, id))
+}
+
+// objectView is what GET and HEAD answer about an object: its headers and,
+// for GET, the byte range to send.
+type objectView struct {
+	obj      *Object
+	rng      byteRange
+	partial  bool
+	length   int64
+	rangeHdr string
+}
+
+// view resolves an object and the Range header against it.
+func (p *Provider) view(ctx context.Context, bucket, key string, rangeHeader *string, cond conditions) (*objectView, error) {
+	obj, err := p.lookup(ctx, bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	if err := cond.check(obj); err != nil {
+		return nil, err
+	}
+	v := &objectView{obj: obj, length: obj.Size}
+	if rangeHeader != nil {
+		r, ok, unsatisfiable := parseRange(*rangeHeader, obj.Size)
+		if unsatisfiable {
+			return nil, errInvalidRange()
+		}
+		if ok {
+			v.rng, v.partial, v.length = r, true, r.last-r.first+1
+			v.rangeHdr = "bytes " + strconv.FormatInt(r.first, 10) + "-" +
+				strconv.FormatInt(r.last, 10) + "/" + strconv.FormatInt(obj.Size, 10)
+		}
+	}
+	return v, nil
+}
+
+// blobReader is an open section of a body's file; closing it closes the file.
+type blobReader struct {
+	*io.SectionReader
+	f *os.File
+}
+
+// Close closes the file.
+func (b *blobReader) Close() error { return b.f.Close() }
+
+// openBody opens the bytes of v. A concurrent overwrite may remove the file
+// between reading the record and opening it; the lookup is then retried.
+func (p *Provider) openBody(ctx context.Context, in *s3api.GetObjectRequest) (*objectView, io.Reader, error) {
+	for attempt := 0; ; attempt++ {
+		v, err := p.view(ctx, deref(in.Bucket), deref(in.Key), in.Range,
+			conditions{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince})
+		if err != nil {
+			return nil, nil, err
+		}
+		f, err := os.Open(filepath.Join(p.blobDir, v.obj.Blob))
+		if errors.Is(err, os.ErrNotExist) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return nil, nil, awserr.Internal(fmt.Errorf("s3: open blob: %w", err))
+		}
+		first := int64(0)
+		if v.partial {
+			first = v.rng.first
+		}
+		return v, &blobReader{SectionReader: io.NewSectionReader(f, first, v.length), f: f}, nil
+	}
+}
+
+func (p *Provider) getObject(ctx context.Context, in *s3api.GetObjectRequest) (*s3api.GetObjectOutput, error) {
+	v, body, err := p.openBody(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	o := v.obj
+	out := &s3api.GetObjectOutput{
+		Body:                    body,
+		AcceptRanges:            ptr("bytes"),
+		LastModified:            ptr(o.LastModified),
+		ContentLength:           ptr(v.length),
+		ETag:                    ptr(o.ETag),
+		ContentType:             nonEmpty(firstOf(in.ResponseContentType, o.ContentType)),
+		CacheControl:            nonEmpty(firstOf(in.ResponseCacheControl, o.CacheControl)),
+		ContentDisposition:      nonEmpty(firstOf(in.ResponseContentDisposition, o.ContentDisposition)),
+		ContentEncoding:         nonEmpty(firstOf(in.ResponseContentEncoding, o.ContentEncoding)),
+		ContentLanguage:         nonEmpty(firstOf(in.ResponseContentLanguage, o.ContentLanguage)),
+		Expires:                 o.Expires,
+		WebsiteRedirectLocation: nonEmpty(o.WebsiteRedirect),
+		Metadata:                o.Metadata,
+		StorageClass:            nonEmpty(o.StorageClass),
+		ServerSideEncryption:    ptr("AES256"),
+	}
+	if in.ResponseExpires != nil {
+		out.Expires = in.ResponseExpires
+	}
+	if v.partial {
+		out.ContentRange = ptr(v.rangeHdr)
+	} else if strings.EqualFold(deref(in.ChecksumMode), "ENABLED") {
+		checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256}.set(o.Checksum)
+	}
+	return out, nil
+}
+
+func (p *Provider) headObject(ctx context.Context, in *s3api.HeadObjectRequest) (*s3api.HeadObjectOutput, error) {
+	v, err := p.view(ctx, deref(in.Bucket), deref(in.Key), in.Range,
+		conditions{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince})
+	if err != nil {
+		return nil, err
+	}
+	o := v.obj
+	out := &s3api.HeadObjectOutput{
+		AcceptRanges:            ptr("bytes"),
+		LastModified:            ptr(o.LastModified),
+		ContentLength:           ptr(v.length),
+		ETag:                    ptr(o.ETag),
+		ContentType:             nonEmpty(firstOf(in.ResponseContentType, o.ContentType)),
+		CacheControl:            nonEmpty(firstOf(in.ResponseCacheControl, o.CacheControl)),
+		ContentDisposition:      nonEmpty(firstOf(in.ResponseContentDisposition, o.ContentDisposition)),
+		ContentEncoding:         nonEmpty(firstOf(in.ResponseContentEncoding, o.ContentEncoding)),
+		ContentLanguage:         nonEmpty(firstOf(in.ResponseContentLanguage, o.ContentLanguage)),
+		Expires:                 o.Expires,
+		WebsiteRedirectLocation: nonEmpty(o.WebsiteRedirect),
+		Metadata:                o.Metadata,
+		StorageClass:            nonEmpty(o.StorageClass),
+		ServerSideEncryption:    ptr("AES256"),
+	}
+	if in.ResponseExpires != nil {
+		out.Expires = in.ResponseExpires
+	}
+	if !v.partial && strings.EqualFold(deref(in.ChecksumMode), "ENABLED") {
+		checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256}.set(o.Checksum)
+	}
+	return out, nil
+}
+
+func (p *Provider) deleteObject(ctx context.Context, in *s3api.DeleteObjectRequest) (*s3api.DeleteObjectOutput, error) {
+	account, bucket, key := scope.From(ctx).Account, deref(in.Bucket), deref(in.Key)
+	var old string
+	err := p.store.Update(ctx, func(tx storage.Txn) error {
+		old = ""
+		if _, err := bucketOf(ctx, tx, account, bucket); err != nil {
+			return err
+		}
+		prev, err := readObject(ctx, tx, bucket, key)
+		if isNoSuchKey(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		old = prev.Blob
+		return tx.Delete(objectKey(bucket, key))
+	})
+	if err != nil {
+		return nil, awserr.From(err)
+	}
+	if old != "" {
+		p.removeBlob(old)
+	}
+	return &s3api.DeleteObjectOutput{}, nil
+}
+
+// firstOf returns *override when set, else v.
+func firstOf(override *string, v string) string {
+	if override != nil {
+		return *override
+	}
+	return v
+}
+
+// nonEmpty points to s, or is nil for "".
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
