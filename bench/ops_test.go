@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/unkai-cloud/unkai/internal/gateway/sigv4"
+	"github.com/unkai-cloud/unkai/internal/sigv4"
 )
 
 func testParams() params {

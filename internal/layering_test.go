@@ -21,6 +21,7 @@ var rules = []struct {
 	{"internal/services", []string{"internal/gateway", "internal/app"}},
 	{"internal/api", []string{"internal/services", "internal/gateway", "internal/app", "internal/storage"}},
 	{"internal/gateway", []string{"internal/services", "internal/app", "internal/api"}},
+	{"internal/sigv4", []string{"internal/services", "internal/gateway", "internal/app", "internal/api", "internal/storage"}},
 }
 
 func TestLayering(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/unkai-cloud/unkai/internal/awserr"
-	"github.com/unkai-cloud/unkai/internal/gateway/sigv4"
+	"github.com/unkai-cloud/unkai/internal/sigv4"
 	"github.com/unkai-cloud/unkai/internal/protocol"
 	"github.com/unkai-cloud/unkai/internal/scope"
 )

@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/unkai-cloud/unkai/internal/awserr"
-	"github.com/unkai-cloud/unkai/internal/gateway/sigv4"
+	"github.com/unkai-cloud/unkai/internal/sigv4"
 )
 
 // decodedBody returns the payload of a PutObject body and the
