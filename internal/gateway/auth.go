@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/unkai-cloud/unkai/internal/awserr"
-	"github.com/unkai-cloud/unkai/internal/sigv4"
 	"github.com/unkai-cloud/unkai/internal/protocol"
 	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/sigv4"
 )
 
 // SigV4Auth authenticates requests by their SigV4 signature.

@@ -15,8 +15,8 @@ import (
 
 	"github.com/unkai-cloud/unkai/internal/api/s3api"
 	"github.com/unkai-cloud/unkai/internal/awserr"
-	"github.com/unkai-cloud/unkai/internal/sigv4"
 	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/sigv4"
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
