@@ -15,8 +15,10 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/unkai-cloud/unkai/unkaitest"
 )
@@ -103,6 +105,9 @@ func TestS3BucketsAndObjects(t *testing.T) {
 	rng.Body.Close()
 	if !bytes.Equal(part, body[100:200]) || aws.ToString(rng.ContentRange) != "bytes 100-199/1048576" {
 		t.Errorf("range GET: %d bytes, Content-Range %q", len(part), aws.ToString(rng.ContentRange))
+	}
+	if raw, ok := awsmiddleware.GetRawResponse(rng.ResultMetadata).(*smithyhttp.Response); !ok || raw.StatusCode != http.StatusPartialContent {
+		t.Errorf("range GET status: %v", raw)
 	}
 	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("e2e-bucket"), Key: aws.String("dir/big.bin"), Range: aws.String("bytes=2000000-")})
 	apiError(t, err, "InvalidRange", 416)

@@ -241,6 +241,11 @@ func (c *Codec) Encode(w http.ResponseWriter, call *protocol.Call, out any) erro
 	if s != 0 {
 		status = s
 	}
+	if status == http.StatusOK && h.Get("Content-Range") != "" {
+		// A ranged read answers 206; S3's model has no status member
+		// that says so.
+		status = http.StatusPartialContent
+	}
 	v := reflect.ValueOf(out)
 	for v.Kind() == reflect.Pointer && !v.IsNil() {
 		v = v.Elem()

@@ -99,31 +99,10 @@ func (p *Provider) putObject(ctx context.Context, in *s3api.PutObjectRequest) (*
 	if obj.StorageClass == "STANDARD" {
 		obj.StorageClass = ""
 	}
-	rec, err := json.Marshal(obj)
-	if err != nil {
-		return nil, awserr.Internal(err)
-	}
-	var old string
-	err = p.store.Update(ctx, func(tx storage.Txn) error {
-		old = ""
-		if _, err := bucketOf(ctx, tx, account, bucket); err != nil {
-			return err
-		}
-		prev, err := readObject(ctx, tx, bucket, key)
-		if err == nil {
-			old = prev.Blob
-		} else if !isNoSuchKey(err) {
-			return err
-		}
-		return tx.Put(objectKey(bucket, key), rec)
-	})
-	if err != nil {
-		return nil, awserr.From(err)
+	if err := p.commitObject(ctx, account, bucket, key, &obj, nil); err != nil {
+		return nil, err
 	}
 	committed = true
-	if old != "" {
-		p.removeBlob(old)
-	}
 	out := &s3api.PutObjectOutput{ETag: ptr(obj.ETag), ServerSideEncryption: ptr("AES256")}
 	checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256}.set(checksum)
 	return out, nil
