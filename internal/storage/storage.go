@@ -95,6 +95,13 @@ type Txn interface {
 	Put(key, value []byte) error
 	// Delete removes key; deleting an absent key is not an error.
 	Delete(key []byte) error
+	// PutStamped sets the key StampedKey(prefix, stamp, n) to a copy of
+	// value, where stamp is the transaction's commit stamp and n counts
+	// the transaction's earlier PutStamped calls. The key is made at
+	// commit, so the transaction's own reads do not see it. Logs that
+	// must list changes in commit order (change streams, history) key
+	// their records this way.
+	PutStamped(prefix, value []byte) error
 }
 
 // Store is an ordered key-value store with serializable transactions.

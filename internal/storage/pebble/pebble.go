@@ -61,7 +61,12 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("storage: open pebble in %s: %w", dir, err)
 	}
 	b := &backend{db: db, sync: !opts.NoSync}
-	return &DB{s: occ.New(b, occ.Options{Sync: !opts.NoSync})}, nil
+	fs := opts.FS
+	if fs == nil {
+		fs = vfs.Default
+	}
+	lease := fileLease{fs: fs, dir: dir}
+	return &DB{s: occ.New(b, occ.Options{Sync: !opts.NoSync, Lease: lease})}, nil
 }
 
 // Get implements storage.Reader.

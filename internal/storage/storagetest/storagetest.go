@@ -43,6 +43,9 @@ func Run(t *testing.T, open Opener) {
 		{"Isolation", testIsolation},
 		{"Closed", testClosed},
 		{"CloseUnderLoad", testCloseUnderLoad},
+		{"Stamped", testStamped},
+		{"StampedCommitOrder", testStampedCommitOrder},
+		{"StampedConflict", testStampedConflict},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

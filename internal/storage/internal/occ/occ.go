@@ -63,4 +63,19 @@ type Backend interface {
 type Options struct {
 	// Sync calls Backend.Sync before Update returns.
 	Sync bool
+	// Lease keeps the commit-stamp high-water mark of a durable backend;
+	// nil for a backend whose data does not outlive the process.
+	Lease Lease
+	// now replaces the wall clock in tests.
+	now func() int64
+}
+
+// Lease persists a bound that every commit stamp handed out so far stays
+// below, so stamps keep increasing across restarts even if the wall clock
+// moves back.
+type Lease interface {
+	// Load returns the saved bound, 0 when none was saved.
+	Load() (uint64, error)
+	// Save durably records a new bound.
+	Save(uint64) error
 }

@@ -37,15 +37,18 @@ type Store struct {
 	hist     history
 	// seq is the number of commits applied; it is incremented after Apply.
 	seq atomic.Uint64
+	// stamps hands out commit stamps; guarded by commitMu.
+	stamps stamper
 }
 
 // New returns a Store over b.
 func New(b Backend, opts Options) *Store {
 	return &Store{
-		b:     b,
-		opts:  opts,
-		iters: make(map[*iterator]struct{}),
-		snaps: make(map[Snapshot]struct{}),
+		b:      b,
+		opts:   opts,
+		iters:  make(map[*iterator]struct{}),
+		snaps:  make(map[Snapshot]struct{}),
+		stamps: stamper{lease: opts.Lease, now: opts.now},
 	}
 }
 
@@ -131,7 +134,7 @@ func (s *Store) attempt(ctx context.Context, fn func(storage.Txn) error, exclusi
 	if ferr != nil {
 		return ferr
 	}
-	if len(t.writes) == 0 {
+	if len(t.writes) == 0 && len(t.stamped) == 0 {
 		return nil
 	}
 	if !locked {
@@ -192,11 +195,23 @@ func (s *Store) commitLocked(t *txn) error {
 			}
 		}
 	}
-	ws := make([]Write, len(t.writes))
-	keys := make([][]byte, len(t.writes))
+	n := len(t.writes) + len(t.stamped)
+	ws := make([]Write, len(t.writes), n)
+	keys := make([][]byte, len(t.writes), n)
 	for i, e := range t.writes {
 		ws[i] = Write{Key: e.key, Value: e.value, Delete: e.del}
 		keys[i] = e.key
+	}
+	if len(t.stamped) > 0 {
+		stamp, err := s.stamps.next()
+		if err != nil {
+			return err
+		}
+		for i, e := range t.stamped {
+			k := storage.StampedKey(e.key, stamp, uint32(i))
+			ws = append(ws, Write{Key: k, Value: e.value})
+			keys = append(keys, k)
+		}
 	}
 	if err := s.b.Apply(ws); err != nil {
 		return fmt.Errorf("storage: apply commit: %w", err)

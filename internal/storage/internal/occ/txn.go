@@ -26,7 +26,10 @@ type txn struct {
 
 	writes []entry
 	index  map[string]int // key → position in writes
-	sorted bool
+	// stamped are the PutStamped writes: key holds the prefix until the
+	// commit stamp completes it.
+	stamped []entry
+	sorted  bool
 
 	points map[string]struct{} // keys read
 	spans  []*span             // ranges scanned
@@ -91,6 +94,18 @@ func (t *txn) Put(key, value []byte) error {
 // Delete implements storage.Txn.
 func (t *txn) Delete(key []byte) error {
 	return t.write(key, nil, true)
+}
+
+// PutStamped implements storage.Txn.
+func (t *txn) PutStamped(prefix, value []byte) error {
+	if t.finished {
+		return storage.ErrTxnDone
+	}
+	if !t.writable {
+		return storage.ErrReadOnly
+	}
+	t.stamped = append(t.stamped, entry{key: bytes.Clone(prefix), value: append([]byte{}, value...)})
+	return nil
 }
 
 // write buffers one mutation, replacing an earlier one of the same key.
