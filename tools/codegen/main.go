@@ -78,6 +78,9 @@ func generateService(models, dir, out string) error {
 	if err != nil {
 		return err
 	}
+	if err := applyOverlay(dir, m); err != nil {
+		return err
+	}
 	files, err := Generate(dir, m)
 	if err != nil {
 		return err

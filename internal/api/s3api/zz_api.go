@@ -85,6 +85,7 @@ type Bucket struct {
 	_            struct{}   `type:"structure"`
 	Name         *string    `type:"string"`
 	CreationDate *time.Time `type:"timestamp"`
+	BucketRegion *string    `type:"string" min:"0" max:"20"`
 }
 
 type BucketAlreadyExists struct {
@@ -147,11 +148,13 @@ type CSVOutput struct {
 }
 
 type Checksum struct {
-	_              struct{} `type:"structure"`
-	ChecksumCRC32  *string  `type:"string"`
-	ChecksumCRC32C *string  `type:"string"`
-	ChecksumSHA1   *string  `type:"string"`
-	ChecksumSHA256 *string  `type:"string"`
+	_                 struct{} `type:"structure"`
+	ChecksumCRC32     *string  `type:"string"`
+	ChecksumCRC32C    *string  `type:"string"`
+	ChecksumSHA1      *string  `type:"string"`
+	ChecksumSHA256    *string  `type:"string"`
+	ChecksumCRC64NVME *string  `type:"string"`
+	ChecksumType      *string  `type:"string" enum:"ChecksumType"`
 }
 
 type CloudFunctionConfiguration struct {
@@ -184,6 +187,8 @@ type CompleteMultipartUploadOutput struct {
 	SSEKMSKeyId          *string  `type:"string" location:"header" locationName:"x-amz-server-side-encryption-aws-kms-key-id"`
 	BucketKeyEnabled     *bool    `type:"boolean" location:"header" locationName:"x-amz-server-side-encryption-bucket-key-enabled"`
 	RequestCharged       *string  `type:"string" location:"header" locationName:"x-amz-request-charged" enum:"RequestCharged"`
+	ChecksumCRC64NVME    *string  `type:"string"`
+	ChecksumType         *string  `type:"string" enum:"ChecksumType"`
 }
 
 type CompleteMultipartUploadRequest struct {
@@ -201,6 +206,9 @@ type CompleteMultipartUploadRequest struct {
 	SSECustomerAlgorithm *string                   `type:"string" location:"header" locationName:"x-amz-server-side-encryption-customer-algorithm"`
 	SSECustomerKey       *string                   `type:"string" location:"header" locationName:"x-amz-server-side-encryption-customer-key"`
 	SSECustomerKeyMD5    *string                   `type:"string" location:"header" locationName:"x-amz-server-side-encryption-customer-key-MD5"`
+	ChecksumCRC64NVME    *string                   `type:"string" location:"header" locationName:"x-amz-checksum-crc64nvme"`
+	ChecksumType         *string                   `type:"string" location:"header" locationName:"x-amz-checksum-type" enum:"ChecksumType"`
+	MpuObjectSize        *int64                    `type:"long" location:"header" locationName:"x-amz-mp-object-size"`
 }
 
 type CompletedMultipartUpload struct {
@@ -209,13 +217,14 @@ type CompletedMultipartUpload struct {
 }
 
 type CompletedPart struct {
-	_              struct{} `type:"structure"`
-	ETag           *string  `type:"string"`
-	ChecksumCRC32  *string  `type:"string"`
-	ChecksumCRC32C *string  `type:"string"`
-	ChecksumSHA1   *string  `type:"string"`
-	ChecksumSHA256 *string  `type:"string"`
-	PartNumber     *int64   `type:"integer"`
+	_                 struct{} `type:"structure"`
+	ETag              *string  `type:"string"`
+	ChecksumCRC32     *string  `type:"string"`
+	ChecksumCRC32C    *string  `type:"string"`
+	ChecksumSHA1      *string  `type:"string"`
+	ChecksumSHA256    *string  `type:"string"`
+	PartNumber        *int64   `type:"integer"`
+	ChecksumCRC64NVME *string  `type:"string"`
 }
 
 type Condition struct {
@@ -289,23 +298,26 @@ type CopyObjectRequest struct {
 }
 
 type CopyObjectResult struct {
-	_              struct{}   `type:"structure"`
-	ETag           *string    `type:"string"`
-	LastModified   *time.Time `type:"timestamp"`
-	ChecksumCRC32  *string    `type:"string"`
-	ChecksumCRC32C *string    `type:"string"`
-	ChecksumSHA1   *string    `type:"string"`
-	ChecksumSHA256 *string    `type:"string"`
+	_                 struct{}   `type:"structure"`
+	ETag              *string    `type:"string"`
+	LastModified      *time.Time `type:"timestamp"`
+	ChecksumCRC32     *string    `type:"string"`
+	ChecksumCRC32C    *string    `type:"string"`
+	ChecksumSHA1      *string    `type:"string"`
+	ChecksumSHA256    *string    `type:"string"`
+	ChecksumCRC64NVME *string    `type:"string"`
+	ChecksumType      *string    `type:"string" enum:"ChecksumType"`
 }
 
 type CopyPartResult struct {
-	_              struct{}   `type:"structure"`
-	ETag           *string    `type:"string"`
-	LastModified   *time.Time `type:"timestamp"`
-	ChecksumCRC32  *string    `type:"string"`
-	ChecksumCRC32C *string    `type:"string"`
-	ChecksumSHA1   *string    `type:"string"`
-	ChecksumSHA256 *string    `type:"string"`
+	_                 struct{}   `type:"structure"`
+	ETag              *string    `type:"string"`
+	LastModified      *time.Time `type:"timestamp"`
+	ChecksumCRC32     *string    `type:"string"`
+	ChecksumCRC32C    *string    `type:"string"`
+	ChecksumSHA1      *string    `type:"string"`
+	ChecksumSHA256    *string    `type:"string"`
+	ChecksumCRC64NVME *string    `type:"string"`
 }
 
 type CreateBucketConfiguration struct {
@@ -349,6 +361,7 @@ type CreateMultipartUploadOutput struct {
 	BucketKeyEnabled        *bool      `type:"boolean" location:"header" locationName:"x-amz-server-side-encryption-bucket-key-enabled"`
 	RequestCharged          *string    `type:"string" location:"header" locationName:"x-amz-request-charged" enum:"RequestCharged"`
 	ChecksumAlgorithm       *string    `type:"string" location:"header" locationName:"x-amz-checksum-algorithm" enum:"ChecksumAlgorithm"`
+	ChecksumType            *string    `type:"string" location:"header" locationName:"x-amz-checksum-type" enum:"ChecksumType"`
 }
 
 type CreateMultipartUploadRequest struct {
@@ -383,6 +396,7 @@ type CreateMultipartUploadRequest struct {
 	ObjectLockLegalHoldStatus *string           `type:"string" location:"header" locationName:"x-amz-object-lock-legal-hold" enum:"ObjectLockLegalHoldStatus"`
 	ExpectedBucketOwner       *string           `type:"string" location:"header" locationName:"x-amz-expected-bucket-owner"`
 	ChecksumAlgorithm         *string           `type:"string" location:"header" locationName:"x-amz-checksum-algorithm" enum:"ChecksumAlgorithm"`
+	ChecksumType              *string           `type:"string" location:"header" locationName:"x-amz-checksum-type" enum:"ChecksumType"`
 }
 
 type CreateSessionOutput struct {
@@ -975,6 +989,8 @@ type GetObjectOutput struct {
 	ObjectLockMode            *string           `type:"string" location:"header" locationName:"x-amz-object-lock-mode" enum:"ObjectLockMode"`
 	ObjectLockRetainUntilDate *time.Time        `type:"timestamp" location:"header" locationName:"x-amz-object-lock-retain-until-date" timestampFormat:"iso8601"`
 	ObjectLockLegalHoldStatus *string           `type:"string" location:"header" locationName:"x-amz-object-lock-legal-hold" enum:"ObjectLockLegalHoldStatus"`
+	ChecksumCRC64NVME         *string           `type:"string" location:"header" locationName:"x-amz-checksum-crc64nvme"`
+	ChecksumType              *string           `type:"string" location:"header" locationName:"x-amz-checksum-type" enum:"ChecksumType"`
 }
 
 type GetObjectRequest struct {
@@ -1126,6 +1142,8 @@ type HeadObjectOutput struct {
 	ObjectLockMode            *string           `type:"string" location:"header" locationName:"x-amz-object-lock-mode" enum:"ObjectLockMode"`
 	ObjectLockRetainUntilDate *time.Time        `type:"timestamp" location:"header" locationName:"x-amz-object-lock-retain-until-date" timestampFormat:"iso8601"`
 	ObjectLockLegalHoldStatus *string           `type:"string" location:"header" locationName:"x-amz-object-lock-legal-hold" enum:"ObjectLockLegalHoldStatus"`
+	ChecksumCRC64NVME         *string           `type:"string" location:"header" locationName:"x-amz-checksum-crc64nvme"`
+	ChecksumType              *string           `type:"string" location:"header" locationName:"x-amz-checksum-type" enum:"ChecksumType"`
 }
 
 type HeadObjectRequest struct {
@@ -1360,9 +1378,19 @@ type ListBucketMetricsConfigurationsRequest struct {
 }
 
 type ListBucketsOutput struct {
-	_       struct{} `type:"structure"`
-	Buckets []Bucket `type:"list" locationNameList:"Bucket"`
-	Owner   *Owner   `type:"structure"`
+	_                 struct{} `type:"structure"`
+	Buckets           []Bucket `type:"list" locationNameList:"Bucket"`
+	Owner             *Owner   `type:"structure"`
+	ContinuationToken *string  `type:"string"`
+	Prefix            *string  `type:"string"`
+}
+
+type ListBucketsRequest struct {
+	_                 struct{} `type:"structure"`
+	MaxBuckets        *int64   `type:"integer" location:"querystring" locationName:"max-buckets" min:"1" max:"10000"`
+	ContinuationToken *string  `type:"string" location:"querystring" locationName:"continuation-token"`
+	Prefix            *string  `type:"string" location:"querystring" locationName:"prefix"`
+	BucketRegion      *string  `type:"string" location:"querystring" locationName:"bucket-region" min:"0" max:"20"`
 }
 
 type ListDirectoryBucketsOutput struct {
@@ -1516,6 +1544,7 @@ type ListPartsOutput struct {
 	StorageClass         *string    `type:"string" enum:"StorageClass"`
 	RequestCharged       *string    `type:"string" location:"header" locationName:"x-amz-request-charged" enum:"RequestCharged"`
 	ChecksumAlgorithm    *string    `type:"string" enum:"ChecksumAlgorithm"`
+	ChecksumType         *string    `type:"string" enum:"ChecksumType"`
 }
 
 type ListPartsRequest struct {
@@ -1588,6 +1617,7 @@ type MultipartUpload struct {
 	Owner             *Owner     `type:"structure"`
 	Initiator         *Initiator `type:"structure"`
 	ChecksumAlgorithm *string    `type:"string" enum:"ChecksumAlgorithm"`
+	ChecksumType      *string    `type:"string" enum:"ChecksumType"`
 }
 
 type NoSuchBucket struct {
@@ -1645,6 +1675,7 @@ type Object struct {
 	StorageClass      *string        `type:"string" enum:"ObjectStorageClass"`
 	Owner             *Owner         `type:"structure"`
 	RestoreStatus     *RestoreStatus `type:"structure"`
+	ChecksumType      *string        `type:"string" enum:"ChecksumType"`
 }
 
 type ObjectAlreadyInActiveTierError struct {
@@ -1705,6 +1736,7 @@ type ObjectVersion struct {
 	LastModified      *time.Time     `type:"timestamp"`
 	Owner             *Owner         `type:"structure"`
 	RestoreStatus     *RestoreStatus `type:"structure"`
+	ChecksumType      *string        `type:"string" enum:"ChecksumType"`
 }
 
 type OutputLocation struct {
@@ -1739,15 +1771,16 @@ type ParquetInput struct {
 }
 
 type Part struct {
-	_              struct{}   `type:"structure"`
-	PartNumber     *int64     `type:"integer"`
-	LastModified   *time.Time `type:"timestamp"`
-	ETag           *string    `type:"string"`
-	Size           *int64     `type:"long"`
-	ChecksumCRC32  *string    `type:"string"`
-	ChecksumCRC32C *string    `type:"string"`
-	ChecksumSHA1   *string    `type:"string"`
-	ChecksumSHA256 *string    `type:"string"`
+	_                 struct{}   `type:"structure"`
+	PartNumber        *int64     `type:"integer"`
+	LastModified      *time.Time `type:"timestamp"`
+	ETag              *string    `type:"string"`
+	Size              *int64     `type:"long"`
+	ChecksumCRC32     *string    `type:"string"`
+	ChecksumCRC32C    *string    `type:"string"`
+	ChecksumSHA1      *string    `type:"string"`
+	ChecksumSHA256    *string    `type:"string"`
+	ChecksumCRC64NVME *string    `type:"string"`
 }
 
 type PartitionedPrefix struct {
@@ -1758,6 +1791,24 @@ type PartitionedPrefix struct {
 type PolicyStatus struct {
 	_        struct{} `type:"structure"`
 	IsPublic *bool    `type:"boolean" locationName:"IsPublic"`
+}
+
+type PostObjectOutput struct {
+	_                    struct{}  `type:"structure" payload:"Body"`
+	Status               *int64    `type:"integer" location:"statusCode"`
+	ETag                 *string   `type:"string" location:"header" locationName:"ETag"`
+	Location             *string   `type:"string" location:"header" locationName:"Location"`
+	VersionId            *string   `type:"string" location:"header" locationName:"x-amz-version-id"`
+	ServerSideEncryption *string   `type:"string" location:"header" locationName:"x-amz-server-side-encryption" enum:"ServerSideEncryption"`
+	ContentType          *string   `type:"string" location:"header" locationName:"Content-Type"`
+	Body                 io.Reader `type:"blob" streaming:"true"`
+}
+
+type PostObjectRequest struct {
+	_           struct{}  `type:"structure" payload:"Body"`
+	Bucket      *string   `type:"string" location:"uri" locationName:"Bucket" required:"true"`
+	ContentType *string   `type:"string" location:"header" locationName:"Content-Type"`
+	Body        io.Reader `type:"blob" streaming:"true"`
 }
 
 type Progress struct {
@@ -2032,6 +2083,9 @@ type PutObjectOutput struct {
 	SSEKMSEncryptionContext *string  `type:"string" location:"header" locationName:"x-amz-server-side-encryption-context"`
 	BucketKeyEnabled        *bool    `type:"boolean" location:"header" locationName:"x-amz-server-side-encryption-bucket-key-enabled"`
 	RequestCharged          *string  `type:"string" location:"header" locationName:"x-amz-request-charged" enum:"RequestCharged"`
+	ChecksumCRC64NVME       *string  `type:"string" location:"header" locationName:"x-amz-checksum-crc64nvme"`
+	ChecksumType            *string  `type:"string" location:"header" locationName:"x-amz-checksum-type" enum:"ChecksumType"`
+	Size                    *int64   `type:"long" location:"header" locationName:"x-amz-object-size"`
 }
 
 type PutObjectRequest struct {
@@ -2073,6 +2127,7 @@ type PutObjectRequest struct {
 	ObjectLockRetainUntilDate *time.Time        `type:"timestamp" location:"header" locationName:"x-amz-object-lock-retain-until-date" timestampFormat:"iso8601"`
 	ObjectLockLegalHoldStatus *string           `type:"string" location:"header" locationName:"x-amz-object-lock-legal-hold" enum:"ObjectLockLegalHoldStatus"`
 	ExpectedBucketOwner       *string           `type:"string" location:"header" locationName:"x-amz-expected-bucket-owner"`
+	ChecksumCRC64NVME         *string           `type:"string" location:"header" locationName:"x-amz-checksum-crc64nvme"`
 }
 
 type PutObjectRetentionOutput struct {
@@ -2498,6 +2553,7 @@ type UploadPartOutput struct {
 	SSEKMSKeyId          *string  `type:"string" location:"header" locationName:"x-amz-server-side-encryption-aws-kms-key-id"`
 	BucketKeyEnabled     *bool    `type:"boolean" location:"header" locationName:"x-amz-server-side-encryption-bucket-key-enabled"`
 	RequestCharged       *string  `type:"string" location:"header" locationName:"x-amz-request-charged" enum:"RequestCharged"`
+	ChecksumCRC64NVME    *string  `type:"string" location:"header" locationName:"x-amz-checksum-crc64nvme"`
 }
 
 type UploadPartRequest struct {
@@ -2519,6 +2575,7 @@ type UploadPartRequest struct {
 	SSECustomerKeyMD5    *string   `type:"string" location:"header" locationName:"x-amz-server-side-encryption-customer-key-MD5"`
 	RequestPayer         *string   `type:"string" location:"header" locationName:"x-amz-request-payer" enum:"RequestPayer"`
 	ExpectedBucketOwner  *string   `type:"string" location:"header" locationName:"x-amz-expected-bucket-owner"`
+	ChecksumCRC64NVME    *string   `type:"string" location:"header" locationName:"x-amz-checksum-crc64nvme"`
 }
 
 type VersioningConfiguration struct {
@@ -2648,13 +2705,14 @@ var Descriptor = &protocol.Service{
 		{Name: "ListBucketIntelligentTieringConfigurations", HTTPMethod: "GET", RequestURI: "/{Bucket}?intelligent-tiering", ResponseCode: 200, NewInput: alloc[ListBucketIntelligentTieringConfigurationsRequest], NewOutput: alloc[ListBucketIntelligentTieringConfigurationsOutput]},
 		{Name: "ListBucketInventoryConfigurations", HTTPMethod: "GET", RequestURI: "/{Bucket}?inventory", ResponseCode: 200, NewInput: alloc[ListBucketInventoryConfigurationsRequest], NewOutput: alloc[ListBucketInventoryConfigurationsOutput]},
 		{Name: "ListBucketMetricsConfigurations", HTTPMethod: "GET", RequestURI: "/{Bucket}?metrics", ResponseCode: 200, NewInput: alloc[ListBucketMetricsConfigurationsRequest], NewOutput: alloc[ListBucketMetricsConfigurationsOutput]},
-		{Name: "ListBuckets", HTTPMethod: "GET", RequestURI: "/", ResponseCode: 200, NewInput: alloc[protocol.Empty], NewOutput: alloc[ListBucketsOutput]},
+		{Name: "ListBuckets", HTTPMethod: "GET", RequestURI: "/", ResponseCode: 200, NewInput: alloc[ListBucketsRequest], NewOutput: alloc[ListBucketsOutput]},
 		{Name: "ListDirectoryBuckets", HTTPMethod: "GET", RequestURI: "/", ResponseCode: 200, NewInput: alloc[ListDirectoryBucketsRequest], NewOutput: alloc[ListDirectoryBucketsOutput]},
 		{Name: "ListMultipartUploads", HTTPMethod: "GET", RequestURI: "/{Bucket}?uploads", ResponseCode: 200, NewInput: alloc[ListMultipartUploadsRequest], NewOutput: alloc[ListMultipartUploadsOutput]},
 		{Name: "ListObjectVersions", HTTPMethod: "GET", RequestURI: "/{Bucket}?versions", ResponseCode: 200, NewInput: alloc[ListObjectVersionsRequest], NewOutput: alloc[ListObjectVersionsOutput]},
 		{Name: "ListObjects", HTTPMethod: "GET", RequestURI: "/{Bucket}", ResponseCode: 200, NewInput: alloc[ListObjectsRequest], NewOutput: alloc[ListObjectsOutput]},
 		{Name: "ListObjectsV2", HTTPMethod: "GET", RequestURI: "/{Bucket}?list-type=2", ResponseCode: 200, NewInput: alloc[ListObjectsV2Request], NewOutput: alloc[ListObjectsV2Output]},
 		{Name: "ListParts", HTTPMethod: "GET", RequestURI: "/{Bucket}/{Key+}", ResponseCode: 200, NewInput: alloc[ListPartsRequest], NewOutput: alloc[ListPartsOutput]},
+		{Name: "PostObject", HTTPMethod: "POST", RequestURI: "/{Bucket}", ResponseCode: 200, NewInput: alloc[PostObjectRequest], NewOutput: alloc[PostObjectOutput]},
 		{Name: "PutBucketAccelerateConfiguration", HTTPMethod: "PUT", RequestURI: "/{Bucket}?accelerate", ResponseCode: 200, NewInput: alloc[PutBucketAccelerateConfigurationRequest], NewOutput: alloc[protocol.Empty]},
 		{Name: "PutBucketAcl", HTTPMethod: "PUT", RequestURI: "/{Bucket}?acl", ResponseCode: 200, NewInput: alloc[PutBucketAclRequest], NewOutput: alloc[protocol.Empty]},
 		{Name: "PutBucketAnalyticsConfiguration", HTTPMethod: "PUT", RequestURI: "/{Bucket}?analytics", ResponseCode: 200, NewInput: alloc[PutBucketAnalyticsConfigurationRequest], NewOutput: alloc[protocol.Empty]},
@@ -2711,8 +2769,9 @@ var Descriptor = &protocol.Service{
 		"BucketLogsPermission":          {"FULL_CONTROL", "READ", "WRITE"},
 		"BucketType":                    {"Directory"},
 		"BucketVersioningStatus":        {"Enabled", "Suspended"},
-		"ChecksumAlgorithm":             {"CRC32", "CRC32C", "SHA1", "SHA256"},
+		"ChecksumAlgorithm":             {"CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME"},
 		"ChecksumMode":                  {"ENABLED"},
+		"ChecksumType":                  {"COMPOSITE", "FULL_OBJECT"},
 		"CompressionType":               {"NONE", "GZIP", "BZIP2"},
 		"DataRedundancy":                {"SingleAvailabilityZone"},
 		"DeleteMarkerReplicationStatus": {"Enabled", "Disabled"},
@@ -2851,13 +2910,14 @@ type Handlers struct {
 	ListBucketIntelligentTieringConfigurations  func(context.Context, *ListBucketIntelligentTieringConfigurationsRequest) (*ListBucketIntelligentTieringConfigurationsOutput, error)
 	ListBucketInventoryConfigurations           func(context.Context, *ListBucketInventoryConfigurationsRequest) (*ListBucketInventoryConfigurationsOutput, error)
 	ListBucketMetricsConfigurations             func(context.Context, *ListBucketMetricsConfigurationsRequest) (*ListBucketMetricsConfigurationsOutput, error)
-	ListBuckets                                 func(context.Context, *protocol.Empty) (*ListBucketsOutput, error)
+	ListBuckets                                 func(context.Context, *ListBucketsRequest) (*ListBucketsOutput, error)
 	ListDirectoryBuckets                        func(context.Context, *ListDirectoryBucketsRequest) (*ListDirectoryBucketsOutput, error)
 	ListMultipartUploads                        func(context.Context, *ListMultipartUploadsRequest) (*ListMultipartUploadsOutput, error)
 	ListObjectVersions                          func(context.Context, *ListObjectVersionsRequest) (*ListObjectVersionsOutput, error)
 	ListObjects                                 func(context.Context, *ListObjectsRequest) (*ListObjectsOutput, error)
 	ListObjectsV2                               func(context.Context, *ListObjectsV2Request) (*ListObjectsV2Output, error)
 	ListParts                                   func(context.Context, *ListPartsRequest) (*ListPartsOutput, error)
+	PostObject                                  func(context.Context, *PostObjectRequest) (*PostObjectOutput, error)
 	PutBucketAccelerateConfiguration            func(context.Context, *PutBucketAccelerateConfigurationRequest) (*protocol.Empty, error)
 	PutBucketAcl                                func(context.Context, *PutBucketAclRequest) (*protocol.Empty, error)
 	PutBucketAnalyticsConfiguration             func(context.Context, *PutBucketAnalyticsConfigurationRequest) (*protocol.Empty, error)
@@ -3033,6 +3093,8 @@ func (h *Handlers) Lookup(op string) protocol.HandlerFunc {
 		return bind(h.ListObjectsV2)
 	case "ListParts":
 		return bind(h.ListParts)
+	case "PostObject":
+		return bind(h.PostObject)
 	case "PutBucketAccelerateConfiguration":
 		return bind(h.PutBucketAccelerateConfiguration)
 	case "PutBucketAcl":

@@ -17,6 +17,7 @@ package s3
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"time"
@@ -25,7 +26,6 @@ import (
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/clock"
 	"github.com/unkai-cloud/unkai/internal/ids"
-	"github.com/unkai-cloud/unkai/internal/protocol"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/service"
 	"github.com/unkai-cloud/unkai/internal/storage"
@@ -94,22 +94,49 @@ func OwnedKey(account, bucket string) []byte {
 // NameKey is the key recording which account owns a bucket name.
 func NameKey(bucket string) []byte { return storage.Key(Name, "names", bucket) }
 
-func (p *Provider) listBuckets(ctx context.Context, _ *protocol.Empty) (*s3api.ListBucketsOutput, error) {
+// listBuckets lists the caller's buckets in name order. Without
+// max-buckets every bucket is listed, as before S3 added pagination; with
+// it, pages end with an opaque continuation token.
+func (p *Provider) listBuckets(ctx context.Context, in *s3api.ListBucketsRequest) (*s3api.ListBucketsOutput, error) {
 	sc := scope.From(ctx)
-	prefix := OwnedPrefix(sc.Account)
-	it := p.store.Scan(ctx, prefix, storage.PrefixEnd(prefix), storage.ScanOptions{})
+	// The records of every name starting with the prefix: the key of the
+	// prefix as a name, without its terminator.
+	start := OwnedKey(sc.Account, deref(in.Prefix))
+	start = start[:len(start)-2]
+	end := storage.PrefixEnd(start)
+	if in.ContinuationToken != nil {
+		after, err := base64.RawURLEncoding.DecodeString(*in.ContinuationToken)
+		if err != nil || len(after) == 0 {
+			return nil, errInvalidArgument("The continuation token provided is incorrect")
+		}
+		start = storage.KeyAfter(OwnedKey(sc.Account, string(after)))
+	}
+	limit := 0
+	if in.MaxBuckets != nil {
+		limit = int(*in.MaxBuckets)
+	}
+	it := p.store.Scan(ctx, start, end, storage.ScanOptions{})
 	defer it.Close()
 	out := &s3api.ListBucketsOutput{
 		Buckets: []s3api.Bucket{},
 		Owner:   &s3api.Owner{ID: ptr(CanonicalUserID(sc.Account)), DisplayName: ptr("unkai")},
+		Prefix:  in.Prefix,
 	}
 	for it.Next() {
 		var b Bucket
 		if err := json.Unmarshal(it.Value(), &b); err != nil {
 			return nil, awserr.Internal(err)
 		}
+		if in.BucketRegion != nil && b.Region != *in.BucketRegion {
+			continue
+		}
+		if limit > 0 && len(out.Buckets) == limit {
+			last := *out.Buckets[limit-1].Name
+			out.ContinuationToken = ptr(base64.RawURLEncoding.EncodeToString([]byte(last)))
+			break
+		}
 		created := b.Created.UTC()
-		out.Buckets = append(out.Buckets, s3api.Bucket{Name: ptr(b.Name), CreationDate: &created})
+		out.Buckets = append(out.Buckets, s3api.Bucket{Name: ptr(b.Name), CreationDate: &created, BucketRegion: ptr(b.Region)})
 	}
 	if err := it.Err(); err != nil {
 		return nil, awserr.Internal(err)

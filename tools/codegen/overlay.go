@@ -1,0 +1,103 @@
+package main
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"sort"
+)
+
+// overlays holds, per model directory, what AWS serves that the pinned
+// model lacks (overlays/<dir>.json). Each overlay only adds: new shapes,
+// operations, members and enum values, and inputs for operations that
+// have none. It never changes what the model already says.
+//
+//go:embed overlays/*.json
+var overlays embed.FS
+
+// Overlay is the content of one overlay file.
+type Overlay struct {
+	// About says where the additions come from.
+	About      string                    `json:"about"`
+	Shapes     map[string]*Shape         `json:"shapes"`
+	Operations map[string]*Operation     `json:"operations"`
+	Members    map[string]map[string]Ref `json:"members"`
+	Enums      map[string][]string       `json:"enums"`
+	Inputs     map[string]string         `json:"inputs"`
+}
+
+// applyOverlay adds the overlay of model directory dir, if any, to m.
+func applyOverlay(dir string, m *Model) error {
+	b, err := overlays.ReadFile("overlays/" + dir + ".json")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read overlay: %w", err)
+	}
+	var o Overlay
+	if err := json.Unmarshal(b, &o); err != nil {
+		return fmt.Errorf("parse overlay: %w", err)
+	}
+	return o.apply(m)
+}
+
+// apply adds o to m; anything o would redefine is an error.
+func (o *Overlay) apply(m *Model) error {
+	for _, name := range sortedKeys(o.Shapes) {
+		if _, ok := m.Shapes[name]; ok {
+			return fmt.Errorf("overlay: shape %s already exists", name)
+		}
+		m.Shapes[name] = o.Shapes[name]
+	}
+	for _, name := range sortedKeys(o.Operations) {
+		if _, ok := m.Operations[name]; ok {
+			return fmt.Errorf("overlay: operation %s already exists", name)
+		}
+		m.Operations[name] = o.Operations[name]
+	}
+	for _, name := range sortedKeys(o.Inputs) {
+		op, ok := m.Operations[name]
+		switch {
+		case !ok:
+			return fmt.Errorf("overlay: input for unknown operation %s", name)
+		case op.Input != nil:
+			return fmt.Errorf("overlay: operation %s already has an input", name)
+		}
+		op.Input = &Ref{Shape: o.Inputs[name]}
+	}
+	for _, name := range sortedKeys(o.Members) {
+		s, ok := m.Shapes[name]
+		if !ok || s.Type != "structure" {
+			return fmt.Errorf("overlay: members for %s, which is not a structure", name)
+		}
+		add := o.Members[name]
+		names := make([]string, 0, len(add))
+		for n := range add {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if slices.ContainsFunc(s.Members, func(mb Member) bool { return mb.Name == n }) {
+				return fmt.Errorf("overlay: member %s.%s already exists", name, n)
+			}
+			s.Members = append(s.Members, Member{Name: n, Ref: add[n]})
+		}
+	}
+	for _, name := range sortedKeys(o.Enums) {
+		s, ok := m.Shapes[name]
+		if !ok || len(s.Enum) == 0 {
+			return fmt.Errorf("overlay: enum values for %s, which is not an enum", name)
+		}
+		for _, v := range o.Enums[name] {
+			if slices.Contains(s.Enum, v) {
+				return fmt.Errorf("overlay: enum %s already has %s", name, v)
+			}
+			s.Enum = append(s.Enum, v)
+		}
+	}
+	return nil
+}
