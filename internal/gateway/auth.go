@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"mime"
 	"net/http"
 	"time"
 
@@ -61,7 +62,9 @@ func (a *SigV4Auth) Authenticate(r *http.Request, svc *protocol.Service) (scope.
 	parsed, err := sigv4.Parse(r)
 	if err != nil {
 		var se *sigv4.Error
-		if !a.strict && errors.As(err, &se) && se.Kind == sigv4.KindMissing {
+		if errors.As(err, &se) && se.Kind == sigv4.KindMissing && (!a.strict || isFormUpload(r, svc)) {
+			// A browser-form upload carries its signature in the form;
+			// the S3 handler verifies it with Verifier.
 			return scope.Scope{Account: scope.DefaultAccount, Region: scope.DefaultRegion}, nil
 		}
 		return scope.Scope{}, sigv4.ToAWS(err, dialect)
@@ -80,6 +83,21 @@ func (a *SigV4Auth) Authenticate(r *http.Request, svc *protocol.Service) (scope.
 		Region:    region,
 		AccessKey: parsed.AccessKeyID,
 	}, nil
+}
+
+// Verifier returns the strict-mode signature verifier, nil in open mode.
+// The gateway hands it to handlers (sigv4.NewContext) for signatures that
+// travel in a request body.
+func (a *SigV4Auth) Verifier() *sigv4.Verifier { return a.verifier }
+
+// isFormUpload reports whether r is S3's browser-form upload: a POST of
+// multipart/form-data to a bucket.
+func isFormUpload(r *http.Request, svc *protocol.Service) bool {
+	if r.Method != http.MethodPost || svc.SigningName != "s3" {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
 }
 
 var _ Authenticator = (*SigV4Auth)(nil)

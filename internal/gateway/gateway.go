@@ -20,6 +20,7 @@ import (
 	"github.com/unkai-cloud/unkai/internal/ids"
 	"github.com/unkai-cloud/unkai/internal/protocol"
 	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/sigv4"
 )
 
 // Route is one service as the gateway serves it.
@@ -77,6 +78,8 @@ type Gateway struct {
 	log      *slog.Logger
 	clock    clock.Clock
 	ids      ids.Generator
+	// verifier is the strict-mode verifier handlers get in their context.
+	verifier *sigv4.Verifier
 }
 
 type route struct {
@@ -101,6 +104,9 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	if g.clock == nil {
 		g.clock = clock.Real{}
+	}
+	if v, ok := cfg.Auth.(interface{ Verifier() *sigv4.Verifier }); ok {
+		g.verifier = v.Verifier()
 	}
 	for _, rt := range cfg.Routes {
 		c := rt.Codec
@@ -217,6 +223,9 @@ func (g *Gateway) dispatch(w *recorder, r *http.Request, rt *route, call *protoc
 	}
 	ctx := scope.With(r.Context(), sc)
 	ctx = withCall(ctx, call)
+	if g.verifier != nil {
+		ctx = sigv4.NewContext(ctx, g.verifier)
+	}
 	out, err := h(ctx, in)
 	if err != nil {
 		e := awserr.From(err)

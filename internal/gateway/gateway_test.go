@@ -31,7 +31,7 @@ func newGateway(t *testing.T, logs *bytes.Buffer) *gateway.Gateway {
 		},
 	}
 	s3 := &s3api.Handlers{
-		ListBuckets: func(context.Context, *protocol.Empty) (*s3api.ListBucketsOutput, error) {
+		ListBuckets: func(context.Context, *s3api.ListBucketsRequest) (*s3api.ListBucketsOutput, error) {
 			panic("handler bug")
 		},
 	}

@@ -72,6 +72,7 @@ func New(d service.Deps) *Provider {
 	h.HeadObject = p.headObject
 	h.DeleteObject = p.deleteObject
 	h.ListObjectsV2 = p.listObjectsV2
+	h.PostObject = p.postObject
 	return p
 }
 
