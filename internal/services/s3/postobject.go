@@ -252,4 +252,3 @@ func (r *rangeReader) Read(b []byte) (int, error) {
 	}
 	return n, err
 }
-
