@@ -69,6 +69,10 @@ func (a *SigV4Auth) Authenticate(r *http.Request, svc *protocol.Service) (scope.
 		}
 		return scope.Scope{}, sigv4.ToAWS(err, dialect)
 	}
+	if parsed.V2 && svc.SigningName != "s3" {
+		return scope.Scope{}, sigv4.ToAWS(&sigv4.Error{Kind: sigv4.KindUnsupported,
+			Detail: "Unsupported AWS 'algorithm': 'AWS'."}, dialect)
+	}
 	if a.strict {
 		if _, err := a.verifier.VerifyAuth(r, parsed); err != nil {
 			return scope.Scope{}, sigv4.ToAWS(err, dialect)

@@ -51,6 +51,11 @@ type Auth struct {
 	Time time.Time
 	// Expires is X-Amz-Expires of a presigned request; zero when absent.
 	Expires time.Duration
+	// V2 marks S3's legacy signature (see v2.go); ExpiresAt is then the
+	// expiry of a presigned URL.
+	V2        bool
+	ExpiresAt time.Time
+	v2Expires string
 
 	// query holds the request's decoded query parameters in wire order.
 	query []pair
@@ -79,7 +84,13 @@ func isS3(service string) bool {
 func Parse(r *http.Request) (*Auth, error) {
 	q := parseQuery(r.URL.RawQuery)
 	if h := r.Header.Get("Authorization"); h != "" {
+		if strings.HasPrefix(h, V2Prefix) {
+			return parseV2Header(r, h, q)
+		}
 		return parseHeader(r, h, q)
+	}
+	if _, ok := lookupPair(q, "AWSAccessKeyId"); ok {
+		return parseV2Query(r, q)
 	}
 	if _, ok := lookupPair(q, ParamAlgorithm); ok {
 		return parsePresigned(r, q)

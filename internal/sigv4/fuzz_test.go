@@ -21,6 +21,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("AWS4-HMAC-SHA256 Credential=a/20260101/r/s3/aws4_request,SignedHeaders=host;x-amz-content-sha256,Signature=00", "a=%zz&b+c=d+e",
 		"/b/%2F/../k%20", "20260101T000000Z")
 	f.Add("AWS AKID:sig", "", "/", "")
+	f.Add("", "AWSAccessKeyId=A&Signature=x%3D&Expires=1767225600&versionId=1&acl", "/b/k", "")
 	f.Add("AWS4-HMAC-SHA256 Credential=//////,SignedHeaders=;,Signature=", "X-Amz-Credential=", "//./..", "x")
 	f.Fuzz(func(t *testing.T, auth, rawQuery, path, amzDate string) {
 		u := &url.URL{Path: path, RawQuery: rawQuery}

@@ -21,7 +21,6 @@ func TestParseHeader(t *testing.T) {
 		{name: "valid", auth: "AWS4-HMAC-SHA256 Credential=" + cred + ", SignedHeaders=host;x-amz-date, Signature=abc", amzDate: "20260101T000000Z"},
 		{name: "valid without spaces", auth: "AWS4-HMAC-SHA256 Credential=" + cred + ",SignedHeaders=host,Signature=abc", amzDate: "20260101T000000Z"},
 		{name: "date header", auth: "AWS4-HMAC-SHA256 Credential=" + cred + ", SignedHeaders=date;host, Signature=abc", date: "Thu, 01 Jan 2026 00:00:00 GMT"},
-		{name: "sigv2", auth: "AWS AKID:c2lnbmF0dXJl", amzDate: "20260101T000000Z", want: KindUnsupported, wantDetail: "'AWS'"},
 		{name: "sigv4a", auth: "AWS4-ECDSA-P256-SHA256 Credential=" + cred, amzDate: "20260101T000000Z", want: KindUnsupported},
 		{name: "no credential", auth: "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=abc", amzDate: "20260101T000000Z",
 			want: KindMalformed, wantDetail: "Authorization header requires 'Credential' parameter.", wantS3: "three components"},

@@ -120,6 +120,12 @@ func (v *Verifier) Verify(r *http.Request) (*Result, error) {
 // The caller should close r.Body when done with it. Errors are *Error values
 // except for failures of the secret lookup or of reading the body.
 func (v *Verifier) VerifyAuth(r *http.Request, a *Auth) (*Result, error) {
+	if a.V2 {
+		if err := v.verifyV2(r.Context(), r, a); err != nil {
+			return nil, err
+		}
+		return &Result{Auth: a}, nil
+	}
 	if a.Date != a.AmzDate[:min(8, len(a.AmzDate))] {
 		return nil, errorf(KindCredentialDate,
 			"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.",
