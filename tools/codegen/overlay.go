@@ -11,9 +11,10 @@ import (
 )
 
 // overlays holds, per model directory, what AWS serves that the pinned
-// model lacks (overlays/<dir>.json). Each overlay only adds: new shapes,
+// model lacks (overlays/<dir>.json). Each overlay adds new shapes,
 // operations, members and enum values, and inputs for operations that
-// have none. It never changes what the model already says.
+// have none; the one change it may make is to replace a shape's pattern
+// with the one a newer model gives (AWS relaxed some).
 //
 //go:embed overlays/*.json
 var overlays embed.FS
@@ -27,6 +28,7 @@ type Overlay struct {
 	Members    map[string]map[string]Ref `json:"members"`
 	Enums      map[string][]string       `json:"enums"`
 	Inputs     map[string]string         `json:"inputs"`
+	Patterns   map[string]string         `json:"patterns"`
 }
 
 // applyOverlay adds the overlay of model directory dir, if any, to m.
@@ -86,6 +88,13 @@ func (o *Overlay) apply(m *Model) error {
 			}
 			s.Members = append(s.Members, Member{Name: n, Ref: add[n]})
 		}
+	}
+	for _, name := range sortedKeys(o.Patterns) {
+		s, ok := m.Shapes[name]
+		if !ok || s.Pattern == "" {
+			return fmt.Errorf("overlay: pattern for %s, which has none", name)
+		}
+		s.Pattern = o.Patterns[name]
 	}
 	for _, name := range sortedKeys(o.Enums) {
 		s, ok := m.Shapes[name]

@@ -12,7 +12,7 @@ func TestOverlayApply(t *testing.T) {
 		m, err := ParseModel([]byte(`{"metadata": {"protocol": "rest-xml"},
 		  "operations": {"List": {"name": "List", "http": {"method": "GET", "requestUri": "/"}, "output": {"shape": "Out"}}},
 		  "shapes": {"Out": {"type": "structure", "members": {"A": {"shape": "S"}}},
-		             "S": {"type": "string"}, "E": {"type": "string", "enum": ["X"]}}}`))
+		             "S": {"type": "string"}, "P": {"type": "string", "pattern": "^a$"}, "E": {"type": "string", "enum": ["X"]}}}`))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -32,6 +32,9 @@ func TestOverlayApply(t *testing.T) {
 			func(m *Model) bool { return m.Operations["List"].Input.Shape == "In" }},
 		{"adds an operation", Overlay{Operations: map[string]*Operation{"Post": {Name: "Post"}}}, "",
 			func(m *Model) bool { return m.Operations["Post"] != nil }},
+		{"replaces a pattern", Overlay{Patterns: map[string]string{"P": "^b$"}}, "",
+			func(m *Model) bool { return m.Shapes["P"].Pattern == "^b$" }},
+		{"refuses a pattern for a shape without one", Overlay{Patterns: map[string]string{"S": "x"}}, "has none", nil},
 		{"refuses to redefine a shape", Overlay{Shapes: map[string]*Shape{"S": {Type: "string"}}}, "shape S already exists", nil},
 		{"refuses to redefine an operation", Overlay{Operations: map[string]*Operation{"List": {}}}, "operation List already exists", nil},
 		{"refuses an existing member", Overlay{Members: map[string]map[string]Ref{"Out": {"A": {Shape: "S"}}}}, "member Out.A already exists", nil},

@@ -262,7 +262,7 @@ type CopyObjectRequest struct {
 	ContentEncoding                *string           `type:"string" location:"header" locationName:"Content-Encoding"`
 	ContentLanguage                *string           `type:"string" location:"header" locationName:"Content-Language"`
 	ContentType                    *string           `type:"string" location:"header" locationName:"Content-Type"`
-	CopySource                     *string           `type:"string" location:"header" locationName:"x-amz-copy-source" required:"true" pattern:"\\/.+\\/.+"`
+	CopySource                     *string           `type:"string" location:"header" locationName:"x-amz-copy-source" required:"true" pattern:"^\\/?.+\\/.+$"`
 	CopySourceIfMatch              *string           `type:"string" location:"header" locationName:"x-amz-copy-source-if-match"`
 	CopySourceIfModifiedSince      *time.Time        `type:"timestamp" location:"header" locationName:"x-amz-copy-source-if-modified-since"`
 	CopySourceIfNoneMatch          *string           `type:"string" location:"header" locationName:"x-amz-copy-source-if-none-match"`
@@ -2520,7 +2520,7 @@ type UploadPartCopyOutput struct {
 type UploadPartCopyRequest struct {
 	_                              struct{}   `type:"structure"`
 	Bucket                         *string    `type:"string" location:"uri" locationName:"Bucket" required:"true"`
-	CopySource                     *string    `type:"string" location:"header" locationName:"x-amz-copy-source" required:"true" pattern:"\\/.+\\/.+"`
+	CopySource                     *string    `type:"string" location:"header" locationName:"x-amz-copy-source" required:"true" pattern:"^\\/?.+\\/.+$"`
 	CopySourceIfMatch              *string    `type:"string" location:"header" locationName:"x-amz-copy-source-if-match"`
 	CopySourceIfModifiedSince      *time.Time `type:"timestamp" location:"header" locationName:"x-amz-copy-source-if-modified-since"`
 	CopySourceIfNoneMatch          *string    `type:"string" location:"header" locationName:"x-amz-copy-source-if-none-match"`

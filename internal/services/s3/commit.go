@@ -13,8 +13,10 @@ import (
 // when there is none). Every write of an object (PUT, copy, multipart
 // completion) ends here. Once the transaction commits, the files of the
 // replaced record are removed; obj's own files are the caller's until
-// commitObject returns nil.
-func (p *Provider) commitObject(ctx context.Context, account, bucket, key string, obj *Object, check func(prev *Object) error) error {
+// commitObject returns nil. Each of also runs in the same transaction after
+// the record is written (multipart completion drops the upload's records
+// there).
+func (p *Provider) commitObject(ctx context.Context, account, bucket, key string, obj *Object, check func(prev *Object) error, also ...func(storage.Txn) error) error {
 	rec, err := json.Marshal(obj)
 	if err != nil {
 		return awserr.Internal(err)
@@ -40,7 +42,15 @@ func (p *Provider) commitObject(ctx context.Context, account, bucket, key string
 		if prev != nil {
 			replaced = prev.blobs()
 		}
-		return tx.Put(objectKey(bucket, key), rec)
+		if err := tx.Put(objectKey(bucket, key), rec); err != nil {
+			return err
+		}
+		for _, f := range also {
+			if err := f(tx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return awserr.From(err)
@@ -53,8 +63,12 @@ func (p *Provider) commitObject(ctx context.Context, account, bucket, key string
 
 // blobs lists the files that hold the object's body.
 func (o *Object) blobs() []string {
-	if o.Blob == "" {
-		return nil
+	var ids []string
+	if o.Blob != "" {
+		ids = append(ids, o.Blob)
 	}
-	return []string{o.Blob}
+	for _, p := range o.Parts {
+		ids = append(ids, p.Blob)
+	}
+	return ids
 }

@@ -11,9 +11,13 @@ import (
 )
 
 // Start implements service.Starter: it removes the temporary files of
-// uploads a previous run left unfinished.
-func (p *Provider) Start(context.Context) error {
-	return p.removeFiles(func(name string) bool { return strings.HasPrefix(name, ".upload-") })
+// uploads a previous run left unfinished, and the files no record names
+// (sweepOrphans).
+func (p *Provider) Start(ctx context.Context) error {
+	if err := p.removeFiles(func(name string) bool { return strings.HasPrefix(name, ".upload-") }); err != nil {
+		return err
+	}
+	return p.sweepOrphans(ctx)
 }
 
 // Reset implements service.Resetter: once the stored state is wiped no

@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +36,12 @@ type Object struct {
 	Metadata           map[string]string `json:"metadata,omitempty"`
 	// Checksum is the flexible checksum the upload was checked against.
 	Checksum *Checksum `json:"checksum,omitempty"`
+	// Parts lists the files of a body made of several (a completed
+	// multipart upload) in order; Blob is then empty.
+	Parts []ObjectPart `json:"parts,omitempty"`
+	// Tags are the object's tags (set from x-amz-tagging by multipart
+	// uploads).
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // maxObjectSize is the largest single PUT S3 accepts (5 GiB).
@@ -54,7 +57,7 @@ func (p *Provider) putObject(ctx context.Context, in *s3api.PutObjectRequest) (*
 		return nil, err
 	}
 	cr, chunked := body.(*sigv4.ChunkedReader)
-	sums := newChecksummer(in, chunked)
+	sums := newChecksummer(putChecksums(in), chunked)
 	b, err := writeBlob(p.blobDir, p.ids.Hex(32), io.LimitReader(body, maxObjectSize+1), sums)
 	if err != nil {
 		return nil, err
@@ -75,7 +78,7 @@ func (p *Provider) putObject(ctx context.Context, in *s3api.PutObjectRequest) (*
 	if chunked {
 		trailer = cr.Trailer()
 	}
-	checksum, err := sums.verify(in, trailer)
+	checksum, err := sums.verify(putChecksums(in), trailer)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +107,7 @@ func (p *Provider) putObject(ctx context.Context, in *s3api.PutObjectRequest) (*
 	}
 	committed = true
 	out := &s3api.PutObjectOutput{ETag: ptr(obj.ETag), ServerSideEncryption: ptr("AES256")}
-	checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256}.set(checksum)
+	checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumCRC64NVME, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumType}.set(checksum)
 	return out, nil
 }
 
@@ -146,9 +149,10 @@ func (p *Provider) lookup(ctx context.Context, bucket, key string) (*Object, err
 	return obj, nil
 }
 
-// removeBlob deletes a body's file; one already gone is not an error.
+// removeBlob deletes a body's file once no read streams it; one already
+// gone is not an error.
 func (p *Provider) removeBlob(id string) {
-	_ = os.Remove(filepath.Join(p.blobDir, id))
+	p.leases.remove(p.blobDir, id)
 }
 
 // objectView is what GET and HEAD answer about an object: its headers and,
@@ -159,67 +163,24 @@ type objectView struct {
 	partial  bool
 	length   int64
 	rangeHdr string
+	part     int // the part number read, 0 when none
 }
 
-// view resolves an object and the Range header against it.
-func (p *Provider) view(ctx context.Context, bucket, key string, rangeHeader *string, cond conditions) (*objectView, error) {
+// view resolves an object and the range or part a HEAD asks for.
+func (p *Provider) view(ctx context.Context, bucket, key string, o readOptions) (*objectView, error) {
 	obj, err := p.lookup(ctx, bucket, key)
 	if err != nil {
 		return nil, err
 	}
-	if err := cond.check(obj); err != nil {
+	if err := o.cond.check(obj); err != nil {
 		return nil, err
 	}
-	v := &objectView{obj: obj, length: obj.Size}
-	if rangeHeader != nil {
-		r, ok, unsatisfiable := parseRange(*rangeHeader, obj.Size)
-		if unsatisfiable {
-			return nil, errInvalidRange()
-		}
-		if ok {
-			v.rng, v.partial, v.length = r, true, r.last-r.first+1
-			v.rangeHdr = "bytes " + strconv.FormatInt(r.first, 10) + "-" +
-				strconv.FormatInt(r.last, 10) + "/" + strconv.FormatInt(obj.Size, 10)
-		}
-	}
-	return v, nil
-}
-
-// blobReader is an open section of a body's file; closing it closes the file.
-type blobReader struct {
-	*io.SectionReader
-	f *os.File
-}
-
-// Close closes the file.
-func (b *blobReader) Close() error { return b.f.Close() }
-
-// openBody opens the bytes of v. A concurrent overwrite may remove the file
-// between reading the record and opening it; the lookup is then retried.
-func (p *Provider) openBody(ctx context.Context, in *s3api.GetObjectRequest) (*objectView, io.Reader, error) {
-	for attempt := 0; ; attempt++ {
-		v, err := p.view(ctx, deref(in.Bucket), deref(in.Key), in.Range,
-			conditions{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince})
-		if err != nil {
-			return nil, nil, err
-		}
-		f, err := os.Open(filepath.Join(p.blobDir, v.obj.Blob))
-		if errors.Is(err, os.ErrNotExist) && attempt < 3 {
-			continue
-		}
-		if err != nil {
-			return nil, nil, awserr.Internal(fmt.Errorf("s3: open blob: %w", err))
-		}
-		first := int64(0)
-		if v.partial {
-			first = v.rng.first
-		}
-		return v, &blobReader{SectionReader: io.NewSectionReader(f, first, v.length), f: f}, nil
-	}
+	return viewOf(obj, o)
 }
 
 func (p *Provider) getObject(ctx context.Context, in *s3api.GetObjectRequest) (*s3api.GetObjectOutput, error) {
-	v, body, err := p.openBody(ctx, in)
+	v, body, err := p.openObjectBody(ctx, deref(in.Bucket), deref(in.Key), readOptions{rangeHeader: in.Range, partNumber: in.PartNumber,
+		cond: conditions{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}})
 	if err != nil {
 		return nil, err
 	}
@@ -246,15 +207,17 @@ func (p *Provider) getObject(ctx context.Context, in *s3api.GetObjectRequest) (*
 	}
 	if v.partial {
 		out.ContentRange = ptr(v.rangeHdr)
-	} else if strings.EqualFold(deref(in.ChecksumMode), "ENABLED") {
-		checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256}.set(o.Checksum)
+	}
+	out.PartsCount = v.partsCount()
+	if strings.EqualFold(deref(in.ChecksumMode), "ENABLED") {
+		checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumCRC64NVME, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumType}.set(v.checksum())
 	}
 	return out, nil
 }
 
 func (p *Provider) headObject(ctx context.Context, in *s3api.HeadObjectRequest) (*s3api.HeadObjectOutput, error) {
-	v, err := p.view(ctx, deref(in.Bucket), deref(in.Key), in.Range,
-		conditions{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince})
+	v, err := p.view(ctx, deref(in.Bucket), deref(in.Key), readOptions{rangeHeader: in.Range, partNumber: in.PartNumber,
+		cond: conditions{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}})
 	if err != nil {
 		return nil, err
 	}
@@ -278,17 +241,18 @@ func (p *Provider) headObject(ctx context.Context, in *s3api.HeadObjectRequest) 
 	if in.ResponseExpires != nil {
 		out.Expires = in.ResponseExpires
 	}
-	if !v.partial && strings.EqualFold(deref(in.ChecksumMode), "ENABLED") {
-		checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256}.set(o.Checksum)
+	out.PartsCount = v.partsCount()
+	if strings.EqualFold(deref(in.ChecksumMode), "ENABLED") {
+		checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumCRC64NVME, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumType}.set(v.checksum())
 	}
 	return out, nil
 }
 
 func (p *Provider) deleteObject(ctx context.Context, in *s3api.DeleteObjectRequest) (*s3api.DeleteObjectOutput, error) {
 	account, bucket, key := scope.From(ctx).Account, deref(in.Bucket), deref(in.Key)
-	var old string
+	var old []string
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
-		old = ""
+		old = nil
 		if _, err := bucketOf(ctx, tx, account, bucket); err != nil {
 			return err
 		}
@@ -299,14 +263,14 @@ func (p *Provider) deleteObject(ctx context.Context, in *s3api.DeleteObjectReque
 		if err != nil {
 			return err
 		}
-		old = prev.Blob
+		old = prev.blobs()
 		return tx.Delete(objectKey(bucket, key))
 	})
 	if err != nil {
 		return nil, awserr.From(err)
 	}
-	if old != "" {
-		p.removeBlob(old)
+	for _, b := range old {
+		p.removeBlob(b)
 	}
 	return &s3api.DeleteObjectOutput{}, nil
 }

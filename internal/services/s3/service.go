@@ -1,17 +1,22 @@
-// Package s3 is unkai's S3 provider: buckets and simple (single-part)
-// objects. Object bodies live as files in the provider's blob directory,
-// named by a random id; their metadata lives in the store.
+// Package s3 is unkai's S3 provider: buckets, objects and multipart
+// uploads. Object bodies live as files in the provider's blob directory,
+// named by a random id; their metadata lives in the store. A multipart
+// object's body is the list of its parts' files (Object.Parts).
 //
 // Storage layout:
 //
-//	storage.Key("s3", "names", bucket)             → owning account (bucket names are global)
-//	storage.Key("s3", "owned", account, bucket)    → the bucket's record (JSON of Bucket)
-//	storage.Key("s3", "objects", bucket, key)      → the object's record (JSON of Object)
+//	storage.Key("s3", "names", bucket)                  → owning account (bucket names are global)
+//	storage.Key("s3", "owned", account, bucket)         → the bucket's record (JSON of Bucket)
+//	storage.Key("s3", "objects", bucket, key)           → the object's record (JSON of Object)
+//	storage.Key("s3", "uploads", bucket, key, uploadID) → a multipart upload's record (JSON of Upload)
+//	storage.Key("s3", "parts", uploadID) + uint64(n)    → part n of an upload (JSON of Part)
 //
 // Keys sort by their UTF-8 bytes, so a range scan of a bucket's objects
-// lists them in S3's order. A body is written to a temporary file, synced
-// and renamed before the metadata naming it commits; a replaced or deleted
-// body's file is removed after the commit that drops it.
+// lists them in S3's order. A body (or part) is written to a temporary
+// file, synced and renamed before the metadata naming it commits; a
+// replaced or deleted body's files are removed after the commit that drops
+// them (once no read streams them). Start removes what a crash can leave:
+// temporary files, and files no record names.
 package s3
 
 import (
@@ -48,6 +53,7 @@ type Provider struct {
 	clock    clock.Clock
 	ids      ids.Generator
 	handlers s3api.Handlers
+	leases   blobLeases // open reads of blob files
 }
 
 // Factory returns the S3 provider's factory.
@@ -73,6 +79,13 @@ func New(d service.Deps) *Provider {
 	h.DeleteObject = p.deleteObject
 	h.ListObjectsV2 = p.listObjectsV2
 	h.PostObject = p.postObject
+	h.CreateMultipartUpload = p.createMultipartUpload
+	h.UploadPart = p.uploadPart
+	h.UploadPartCopy = p.uploadPartCopy
+	h.CompleteMultipartUpload = p.completeMultipartUpload
+	h.AbortMultipartUpload = p.abortMultipartUpload
+	h.ListParts = p.listParts
+	h.ListMultipartUploads = p.listMultipartUploads
 	return p
 }
 
