@@ -20,6 +20,7 @@ import (
 	"github.com/unkai-cloud/unkai/internal/ids"
 	"github.com/unkai-cloud/unkai/internal/protocol"
 	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/service"
 )
 
 // Route is one service as the gateway serves it.
@@ -66,6 +67,9 @@ type Config struct {
 	Clock clock.Clock
 	// IDs makes request ids.
 	IDs ids.Generator
+	// CORS maps services to the resolvers that decide cross-origin
+	// requests to their resources (S3 buckets with CORS rules); see cors.
+	CORS map[*protocol.Service]service.CORSResolver
 }
 
 // Gateway is the http.Handler in front of every service.
@@ -77,6 +81,8 @@ type Gateway struct {
 	log      *slog.Logger
 	clock    clock.Clock
 	ids      ids.Generator
+
+	corsResolvers map[*protocol.Service]service.CORSResolver
 }
 
 type route struct {
@@ -95,6 +101,8 @@ func New(cfg Config) (*Gateway, error) {
 		log:      cfg.Logger,
 		clock:    cfg.Clock,
 		ids:      cfg.IDs,
+
+		corsResolvers: cfg.CORS,
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
@@ -138,7 +146,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.logRequest(r, rt, call, sc, rec, failure, start)
 	}()
 
-	if cors(rec, r) {
+	if g.cors(rec, r) {
 		return
 	}
 	if len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/_unkai/" {

@@ -11,9 +11,13 @@ import (
 )
 
 // Start implements service.Starter: it removes the temporary files of
-// uploads a previous run left unfinished.
+// uploads a previous run left unfinished and starts the lifecycle sweeper.
 func (p *Provider) Start(context.Context) error {
-	return p.removeFiles(func(name string) bool { return strings.HasPrefix(name, ".upload-") })
+	if err := p.removeFiles(func(name string) bool { return strings.HasPrefix(name, ".upload-") }); err != nil {
+		return err
+	}
+	p.startSweeper()
+	return nil
 }
 
 // Reset implements service.Resetter: once the stored state is wiped no

@@ -39,6 +39,8 @@ type Object struct {
 	Metadata           map[string]string `json:"metadata,omitempty"`
 	// Checksum is the flexible checksum the upload was checked against.
 	Checksum *Checksum `json:"checksum,omitempty"`
+	// ACL is the object's canned ACL; empty means private (acl.go).
+	ACL string `json:"acl,omitempty"`
 }
 
 // maxObjectSize is the largest single PUT S3 accepts (5 GiB).

@@ -7,6 +7,8 @@
 //	storage.Key("s3", "names", bucket)             → owning account (bucket names are global)
 //	storage.Key("s3", "owned", account, bucket)    → the bucket's record (JSON of Bucket)
 //	storage.Key("s3", "objects", bucket, key)      → the object's record (JSON of Object)
+//	storage.Key("s3", "config", bucket, kind)      → a configuration subresource (bucketconfig.go)
+//	storage.Key("s3", "lifecycle", bucket)         → lifecycle rules and sweeper state
 //
 // Keys sort by their UTF-8 bytes, so a range scan of a bucket's objects
 // lists them in S3's order. A body is written to a temporary file, synced
@@ -48,6 +50,8 @@ type Provider struct {
 	clock    clock.Clock
 	ids      ids.Generator
 	handlers s3api.Handlers
+	// lc is the lifecycle sweeper's state (lifecycle_rules_sweep.go).
+	lc *lifecycleState
 }
 
 // Factory returns the S3 provider's factory.
@@ -57,7 +61,7 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs}
+	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs, lc: newLifecycleState(d.Logger)}
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}
@@ -72,6 +76,7 @@ func New(d service.Deps) *Provider {
 	h.HeadObject = p.headObject
 	h.DeleteObject = p.deleteObject
 	h.ListObjectsV2 = p.listObjectsV2
+	p.registerBucketConfig()
 	return p
 }
 
