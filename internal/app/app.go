@@ -113,6 +113,7 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 
 	idgen := ids.Generator{}
 	provided := map[*protocol.Service]protocol.Handlers{}
+	corsResolvers := map[*protocol.Service]service.CORSResolver{}
 	for _, f := range all.Factories() {
 		blobDir := filepath.Join(s.blobRoot, f.Name)
 		if err := os.MkdirAll(blobDir, 0o700); err != nil {
@@ -132,6 +133,7 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 		for _, api := range p.APIs() {
 			provided[api.Descriptor] = api.Handlers
 		}
+		addCORSResolver(corsResolvers, p)
 	}
 	// Every known API is routed; those no provider serves answer 501 per
 	// operation, so clients learn what is missing rather than "unknown".
@@ -156,6 +158,7 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 		Logger:   s.log,
 		Clock:    s.clock,
 		IDs:      idgen,
+		CORS:     corsResolvers,
 	})
 	if err != nil {
 		return nil, err

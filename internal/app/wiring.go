@@ -7,6 +7,7 @@ import (
 	"github.com/unkai-cloud/unkai/internal/gateway"
 	"github.com/unkai-cloud/unkai/internal/gateway/detect"
 	"github.com/unkai-cloud/unkai/internal/protocol"
+	"github.com/unkai-cloud/unkai/internal/service"
 )
 
 // newDetector indexes the routed APIs for service detection. Anonymous
@@ -23,4 +24,16 @@ func newAuthenticator(cfg Config, c clock.Clock) (gateway.Authenticator, error) 
 		return gateway.NewOpenAuth(), nil
 	}
 	return gateway.NewStrictAuth([]gateway.Key{{AccessKeyID: cfg.AccessKeyID, SecretAccessKey: cfg.SecretAccessKey}}, c.Now)
+}
+
+// addCORSResolver routes the cross-origin decisions for p's APIs to p when it
+// decides them itself (S3, for buckets with CORS rules).
+func addCORSResolver(m map[*protocol.Service]service.CORSResolver, p service.Provider) {
+	r, ok := p.(service.CORSResolver)
+	if !ok {
+		return
+	}
+	for _, api := range p.APIs() {
+		m[api.Descriptor] = r
+	}
 }

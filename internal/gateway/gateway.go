@@ -20,6 +20,7 @@ import (
 	"github.com/unkai-cloud/unkai/internal/ids"
 	"github.com/unkai-cloud/unkai/internal/protocol"
 	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/service"
 	"github.com/unkai-cloud/unkai/internal/sigv4"
 )
 
@@ -67,6 +68,9 @@ type Config struct {
 	Clock clock.Clock
 	// IDs makes request ids.
 	IDs ids.Generator
+	// CORS maps services to the resolvers that decide cross-origin
+	// requests to their resources (S3 buckets with CORS rules); see cors.
+	CORS map[*protocol.Service]service.CORSResolver
 }
 
 // Gateway is the http.Handler in front of every service.
@@ -80,6 +84,8 @@ type Gateway struct {
 	ids      ids.Generator
 	// verifier is the strict-mode verifier handlers get in their context.
 	verifier *sigv4.Verifier
+
+	corsResolvers map[*protocol.Service]service.CORSResolver
 }
 
 type route struct {
@@ -98,6 +104,8 @@ func New(cfg Config) (*Gateway, error) {
 		log:      cfg.Logger,
 		clock:    cfg.Clock,
 		ids:      cfg.IDs,
+
+		corsResolvers: cfg.CORS,
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
@@ -144,7 +152,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.logRequest(r, rt, call, sc, rec, failure, start)
 	}()
 
-	if cors(rec, r) {
+	if g.cors(rec, r) {
 		return
 	}
 	if len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/_unkai/" {

@@ -78,6 +78,10 @@ func (p *Provider) createBucket(ctx context.Context, in *s3api.CreateBucketReque
 	if err := checkLocation(region, in); err != nil {
 		return nil, err
 	}
+	own, acl, err := createBucketAccess(in)
+	if err != nil {
+		return nil, err
+	}
 	rec, err := json.Marshal(Bucket{Name: name, Region: region, Created: p.clock.Now().UTC()})
 	if err != nil {
 		return nil, awserr.Internal(err)
@@ -93,6 +97,9 @@ func (p *Provider) createBucket(ctx context.Context, in *s3api.CreateBucketReque
 			return err
 		}
 		if err := tx.Put(NameKey(name), []byte(sc.Account)); err != nil {
+			return err
+		}
+		if err := initBucketConfig(tx, name, own, acl); err != nil {
 			return err
 		}
 		return tx.Put(OwnedKey(sc.Account, name), rec)
@@ -139,6 +146,9 @@ func (p *Provider) deleteBucket(ctx context.Context, in *s3api.DeleteBucketReque
 			return errBucketNotEmpty()
 		}
 		if err := tx.Delete(NameKey(name)); err != nil {
+			return err
+		}
+		if err := dropBucketConfig(ctx, tx, name); err != nil {
 			return err
 		}
 		return tx.Delete(OwnedKey(account, name))

@@ -11,13 +11,17 @@ import (
 )
 
 // Start implements service.Starter: it removes the temporary files of
-// uploads a previous run left unfinished, and the files no record names
-// (sweepOrphans).
+// uploads a previous run left unfinished and the files no record names
+// (sweepOrphans), and starts the lifecycle sweeper.
 func (p *Provider) Start(ctx context.Context) error {
 	if err := p.removeFiles(func(name string) bool { return strings.HasPrefix(name, ".upload-") }); err != nil {
 		return err
 	}
-	return p.sweepOrphans(ctx)
+	if err := p.sweepOrphans(ctx); err != nil {
+		return err
+	}
+	p.startSweeper()
+	return nil
 }
 
 // Reset implements service.Resetter: once the stored state is wiped no

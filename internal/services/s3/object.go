@@ -42,6 +42,8 @@ type Object struct {
 	// Tags are the object's tags (set from x-amz-tagging by multipart
 	// uploads).
 	Tags map[string]string `json:"tags,omitempty"`
+	// ACL is the object's canned ACL; empty means private (acl.go).
+	ACL string `json:"acl,omitempty"`
 }
 
 // maxObjectSize is the largest single PUT S3 accepts (5 GiB).

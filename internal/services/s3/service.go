@@ -10,6 +10,8 @@
 //	storage.Key("s3", "objects", bucket, key)           → the object's record (JSON of Object)
 //	storage.Key("s3", "uploads", bucket, key, uploadID) → a multipart upload's record (JSON of Upload)
 //	storage.Key("s3", "parts", uploadID) + uint64(n)    → part n of an upload (JSON of Part)
+//	storage.Key("s3", "config", bucket, kind)           → a configuration subresource (bucketconfig.go)
+//	storage.Key("s3", "lifecycle", bucket)              → lifecycle rules and sweeper state
 //
 // Keys sort by their UTF-8 bytes, so a range scan of a bucket's objects
 // lists them in S3's order. A body (or part) is written to a temporary
@@ -54,6 +56,8 @@ type Provider struct {
 	ids      ids.Generator
 	handlers s3api.Handlers
 	leases   blobLeases // open reads of blob files
+	// lc is the lifecycle sweeper's state (lifecycle_rules_sweep.go).
+	lc *lifecycleState
 }
 
 // Factory returns the S3 provider's factory.
@@ -63,7 +67,7 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs}
+	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs, lc: newLifecycleState(d.Logger)}
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}
@@ -86,6 +90,7 @@ func New(d service.Deps) *Provider {
 	h.AbortMultipartUpload = p.abortMultipartUpload
 	h.ListParts = p.listParts
 	h.ListMultipartUploads = p.listMultipartUploads
+	p.registerBucketConfig()
 	return p
 }
 
