@@ -313,7 +313,7 @@ func checkACLAllowed(ctx context.Context, r storage.Reader, bucket string, acl b
 }
 
 func (p *Provider) getObjectAcl(ctx context.Context, in *s3api.GetObjectAclRequest) (*s3api.GetObjectAclOutput, error) {
-	obj, err := p.lookup(ctx, deref(in.Bucket), deref(in.Key))
+	_, obj, err := p.lookup(ctx, deref(in.Bucket), deref(in.Key), in.VersionId)
 	if err != nil {
 		return nil, err
 	}

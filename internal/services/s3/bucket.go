@@ -136,13 +136,11 @@ func (p *Provider) deleteBucket(ctx context.Context, in *s3api.DeleteBucketReque
 		if _, err := bucketOf(ctx, tx, account, name); err != nil {
 			return err
 		}
-		start, end := storage.PrefixRange(objectPrefix(name))
-		it := tx.Scan(ctx, start, end, storage.ScanOptions{Limit: 1})
-		nonEmpty := it.Next()
-		if err := it.Close(); err != nil {
+		empty, err := bucketEmpty(ctx, tx, name)
+		if err != nil {
 			return err
 		}
-		if nonEmpty {
+		if !empty {
 			return errBucketNotEmpty()
 		}
 		if err := tx.Delete(NameKey(name)); err != nil {

@@ -2,29 +2,28 @@ package s3
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
-// commitObject makes obj the object stored at bucket/key in one
-// transaction, after check (when set) accepts the record it replaces (nil
-// when there is none). Every write of an object (PUT, copy, multipart
-// completion) ends here. Once the transaction commits, the files of the
-// replaced record are removed; obj's own files are the caller's until
-// commitObject returns nil. Each of also runs in the same transaction after
-// the record is written (multipart completion drops the upload's records
-// there).
+// commitObject makes obj the newest version of bucket/key in one
+// transaction, after check (when set) accepts the current object (nil when
+// there is none or the latest version is a delete marker). Every write of
+// an object (PUT, copy, multipart completion) ends here. The bucket's
+// versioning state decides the version: a new id when enabled, else the
+// null version, replacing the previous one; obj.VersionID and obj.Seq are
+// set on return. Each of also runs in the same transaction after the
+// version is written (multipart completion drops the upload's records
+// there). Once the transaction commits, the files of a replaced version
+// are removed; obj's own files are the caller's until commitObject
+// returns nil.
 func (p *Provider) commitObject(ctx context.Context, account, bucket, key string, obj *Object, check func(prev *Object) error, also ...func(storage.Txn) error) error {
-	rec, err := json.Marshal(obj)
-	if err != nil {
-		return awserr.Internal(err)
-	}
 	var replaced []string
-	err = p.store.Update(ctx, func(tx storage.Txn) error {
+	err := p.store.Update(ctx, func(tx storage.Txn) error {
 		replaced = nil
-		if _, err := bucketOf(ctx, tx, account, bucket); err != nil {
+		b, err := bucketOf(ctx, tx, account, bucket)
+		if err != nil {
 			return err
 		}
 		prev, err := readObject(ctx, tx, bucket, key)
@@ -39,10 +38,7 @@ func (p *Provider) commitObject(ctx context.Context, account, bucket, key string
 				return err
 			}
 		}
-		if prev != nil {
-			replaced = prev.blobs()
-		}
-		if err := tx.Put(objectKey(bucket, key), rec); err != nil {
+		if replaced, err = p.writeVersion(ctx, tx, b, key, obj); err != nil {
 			return err
 		}
 		for _, f := range also {

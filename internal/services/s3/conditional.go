@@ -55,3 +55,43 @@ func errPreconditionFailed() *awserr.Error {
 func errNotModified() *awserr.Error {
 	return awserr.New("NotModified", http.StatusNotModified, "Not Modified")
 }
+
+// writeConditions are a PUT's If-Match and If-None-Match headers: the
+// conditional writes S3 checks against the current object when the write
+// commits.
+type writeConditions struct {
+	ifMatch, ifNoneMatch *string
+}
+
+// validate rejects what S3 does not support before the body is read:
+// If-None-Match takes only "*".
+func (c writeConditions) validate() error {
+	if c.ifNoneMatch != nil && strings.TrimSpace(*c.ifNoneMatch) != "*" {
+		return awserr.New("NotImplemented", http.StatusNotImplemented,
+			"A header you provided implies functionality that is not implemented")
+	}
+	return nil
+}
+
+// check applies the conditions to the current object (nil when the key has
+// none, or its latest version is a delete marker): If-None-Match: * fails
+// when there is one, If-Match fails when there is none (NoSuchKey) or its
+// ETag differs. Run inside the committing transaction, they cannot race
+// another write.
+func (c writeConditions) check(prev *Object) error {
+	if err := c.validate(); err != nil {
+		return err
+	}
+	if c.ifNoneMatch != nil && prev != nil {
+		return errPreconditionFailed()
+	}
+	if c.ifMatch != nil {
+		if prev == nil {
+			return errNoSuchKey()
+		}
+		if !etagMatches(*c.ifMatch, prev.ETag) {
+			return errPreconditionFailed()
+		}
+	}
+	return nil
+}

@@ -1,8 +1,11 @@
 package s3
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/unkai-cloud/unkai/internal/api/s3api"
 )
 
 func TestConditions(t *testing.T) {
@@ -31,5 +34,40 @@ func TestConditions(t *testing.T) {
 		if got := errCode(tc.c.check(o)); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+func TestConditionalPut(t *testing.T) {
+	p, ctx := newTestProvider(t)
+	first := put(t, p, ctx, "k", "one")
+	for _, tc := range []struct {
+		name string
+		key  string
+		cond writeConditions
+		err  string
+	}{
+		{"if-none-match on a new key", "new", writeConditions{ifNoneMatch: ptr("*")}, ""},
+		{"if-none-match on an existing key", "k", writeConditions{ifNoneMatch: ptr("*")}, "PreconditionFailed"},
+		{"if-none-match with an etag", "k", writeConditions{ifNoneMatch: first.ETag}, "NotImplemented"},
+		{"if-match", "k", writeConditions{ifMatch: first.ETag}, ""},
+		{"if-match stale", "k", writeConditions{ifMatch: first.ETag}, "PreconditionFailed"},
+		{"if-match on a missing key", "none", writeConditions{ifMatch: ptr("*")}, "NoSuchKey"},
+	} {
+		_, err := p.putObjectIf(ctx, &s3api.PutObjectRequest{Bucket: ptr("bkt"), Key: ptr(tc.key), Body: strings.NewReader("two")}, tc.cond)
+		if errCode(err) != tc.err {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.err)
+		}
+	}
+	// A delete marker is no object: If-None-Match: * succeeds over it.
+	setVersioning(t, p, ctx, "Enabled")
+	if _, err := p.deleteObject(ctx, &s3api.DeleteObjectRequest{Bucket: ptr("bkt"), Key: ptr("k")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.putObjectIf(ctx, &s3api.PutObjectRequest{Bucket: ptr("bkt"), Key: ptr("k"), Body: strings.NewReader("x")},
+		writeConditions{ifNoneMatch: ptr("*")}); err != nil {
+		t.Errorf("if-none-match over a delete marker: %v", err)
+	}
+	if n := blobCount(t, p); n != 3 {
+		t.Errorf("%d files; failed conditional puts must leave none", n)
 	}
 }

@@ -296,7 +296,7 @@ func (p *Provider) expireCurrent(ctx context.Context, bucket string, r *s3api.Li
 // the delete can still be lost; a conditional DeleteObject would close the
 // gap.
 func (p *Provider) expireObject(ctx context.Context, bucket, key string, seen *Object) (bool, error) {
-	cur, err := p.lookup(ctx, bucket, key)
+	_, cur, err := p.lookup(ctx, bucket, key, nil)
 	if c := codeOf(err); c == "NoSuchKey" || c == "NoSuchBucket" {
 		return false, nil
 	}

@@ -37,6 +37,7 @@ type listPage struct {
 	prefixes  []string
 	truncated bool
 	next      string // continuation token when truncated
+	last      string // the last object key or common prefix of the page
 }
 
 // listRequest is what a listing asks for.
@@ -47,58 +48,134 @@ type listRequest struct {
 	owner                     *s3api.Owner
 }
 
-// list walks a bucket's records from r.start by range scans. A common
-// prefix ends the scan and the next one starts past every key under it, so
-// the keys a delimiter rolls up are never read.
+// walker is a range scan of part of a bucket's keyspace (its current
+// objects or its versions) that rolls the keys sharing a delimited prefix
+// into one common prefix.
+type walker struct {
+	prefix, delimiter string
+	// names returns the storage prefix of the records of every object key
+	// that starts with s.
+	names func(s string) []byte
+	// name recovers the object key of a record's storage key.
+	name func(k []byte) (string, error)
+}
+
+// objectWalker walks a bucket's current objects.
+func objectWalker(bucket, prefix, delimiter string) walker {
+	return walker{prefix: prefix, delimiter: delimiter,
+		names: func(s string) []byte { return keyPrefix(bucket, s) }, name: objectName}
+}
+
+// walk calls visit for each record under the prefix from storage key
+// start on, in order, and once for each common prefix (cp set, k and v
+// nil), until visit returns false. A common prefix ends a range scan and
+// the next one starts past every key under it, so the keys a delimiter
+// rolls up are never read.
+func (w walker) walk(ctx context.Context, r storage.Reader, start []byte, visit func(key string, cp bool, k, v []byte) (bool, error)) error {
+	end := storage.PrefixEnd(w.names(w.prefix))
+	pos := start
+	if lo := w.names(w.prefix); string(pos) < string(lo) {
+		pos = lo
+	}
+	for pos != nil && (end == nil || string(pos) < string(end)) {
+		it := r.Scan(ctx, pos, end, storage.ScanOptions{})
+		pos = nil
+		for it.Next() {
+			key, err := w.name(it.Key())
+			if err != nil {
+				_ = it.Close()
+				return err
+			}
+			if cp, ok := w.commonPrefix(key); ok {
+				more, err := visit(cp, true, nil, nil)
+				if err != nil || !more {
+					_ = it.Close()
+					return err
+				}
+				pos = storage.PrefixEnd(w.names(cp))
+				break
+			}
+			more, err := visit(key, false, it.Key(), it.Value())
+			if err != nil || !more {
+				_ = it.Close()
+				return err
+			}
+		}
+		if err := it.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// commonPrefix returns the common prefix key rolls up into, if any.
+func (w walker) commonPrefix(key string) (string, bool) {
+	if w.delimiter == "" || !strings.HasPrefix(key, w.prefix) {
+		return "", false
+	}
+	i := strings.Index(key[len(w.prefix):], w.delimiter)
+	if i < 0 {
+		return "", false
+	}
+	return key[:len(w.prefix)+i+len(w.delimiter)], true
+}
+
+// skipPast returns where a listing resumes after marker (an object key or
+// common prefix it returned): after, the position just past marker's own
+// records, or past the common prefix marker rolls up into, which a listing
+// that reached marker has already returned.
+func (w walker) skipPast(marker string, after []byte) []byte {
+	if cp, ok := w.commonPrefix(marker); ok {
+		if e := storage.PrefixEnd(w.names(cp)); string(e) > string(after) {
+			return e
+		}
+	}
+	return after
+}
+
+// list reads one page of a bucket's current objects from r.start.
 func list(ctx context.Context, tx storage.Txn, r listRequest) (*listPage, error) {
 	page := &listPage{}
 	if r.max == 0 {
 		return page, nil
 	}
-	end := storage.PrefixEnd(keyPrefix(r.bucket, r.prefix))
-	pos := r.start
-	var last string
-	for pos != nil && (end == nil || string(pos) < string(end)) {
-		it := tx.Scan(ctx, pos, end, storage.ScanOptions{})
-		pos = nil
-		for it.Next() {
-			if len(page.objects)+len(page.prefixes) == r.max {
-				page.truncated, page.next = true, last
-				break
-			}
-			key, err := objectName(it.Key())
-			if err != nil {
-				_ = it.Close()
-				return nil, err
-			}
-			if r.delimiter != "" {
-				if i := strings.Index(key[len(r.prefix):], r.delimiter); i >= 0 {
-					cp := key[:len(r.prefix)+i+len(r.delimiter)]
-					page.prefixes = append(page.prefixes, cp)
-					last = encodeToken('p', cp)
-					pos = storage.PrefixEnd(keyPrefix(r.bucket, cp))
-					break
-				}
-			}
-			var o Object
-			if err := json.Unmarshal(it.Value(), &o); err != nil {
-				_ = it.Close()
-				return nil, fmt.Errorf("s3: decode object: %w", err)
-			}
-			page.objects = append(page.objects, s3api.Object{
-				Key: ptr(key), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
-				Size: ptr(o.Size), StorageClass: ptr(storageClassOf(o)), Owner: r.owner,
-			})
-			last = encodeToken('k', key)
+	w := objectWalker(r.bucket, r.prefix, r.delimiter)
+	err := w.walk(ctx, tx, r.start, func(key string, cp bool, _, v []byte) (bool, error) {
+		if len(page.objects)+len(page.prefixes) == r.max {
+			page.truncated = true
+			return false, nil
 		}
-		if err := it.Close(); err != nil {
-			return nil, err
+		page.last = key
+		if cp {
+			page.prefixes = append(page.prefixes, key)
+			page.next = encodeToken('p', key)
+			return true, nil
 		}
-		if page.truncated {
-			break
+		var o Object
+		if err := json.Unmarshal(v, &o); err != nil {
+			return false, fmt.Errorf("s3: decode object: %w", err)
 		}
+		page.objects = append(page.objects, s3api.Object{
+			Key: ptr(key), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
+			Size: ptr(o.Size), StorageClass: ptr(storageClassOf(o)), Owner: r.owner,
+			ChecksumAlgorithm: checksumAlgorithms(o.Checksum),
+		})
+		page.next = encodeToken('k', key)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return page, nil
+}
+
+// checksumAlgorithms is the ChecksumAlgorithm a listing shows for an
+// object: its checksum's algorithm, if it has one.
+func checksumAlgorithms(c *Checksum) []string {
+	if c == nil {
+		return nil
+	}
+	return []string{c.Algorithm}
 }
 
 func storageClassOf(o Object) string {
@@ -110,16 +187,14 @@ func storageClassOf(o Object) string {
 
 func (p *Provider) listObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Request) (*s3api.ListObjectsV2Output, error) {
 	sc := scope.From(ctx)
-	r := listRequest{bucket: deref(in.Bucket), prefix: deref(in.Prefix), delimiter: deref(in.Delimiter), max: maxListKeys}
-	if in.MaxKeys != nil {
-		if *in.MaxKeys < 0 {
-			return nil, errInvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647")
-		}
-		r.max = int(min(*in.MaxKeys, maxListKeys))
+	r := listRequest{bucket: deref(in.Bucket), prefix: deref(in.Prefix), delimiter: deref(in.Delimiter)}
+	var err error
+	if r.max, err = maxKeysOf(in.MaxKeys); err != nil {
+		return nil, err
 	}
-	encoding := deref(in.EncodingType)
-	if encoding != "" && encoding != "url" {
-		return nil, errInvalidArgument("Invalid Encoding Method specified in Request")
+	enc, err := encoderOf(deref(in.EncodingType))
+	if err != nil {
+		return nil, err
 	}
 	if in.FetchOwner != nil && *in.FetchOwner {
 		r.owner = &s3api.Owner{ID: ptr(CanonicalUserID(sc.Account)), DisplayName: ptr("unkai")}
@@ -144,7 +219,7 @@ func (p *Provider) listObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Req
 		}
 	}
 	var page *listPage
-	err := p.store.View(ctx, func(tx storage.Txn) error {
+	err = p.store.View(ctx, func(tx storage.Txn) error {
 		if _, err := bucketOf(ctx, tx, sc.Account, r.bucket); err != nil {
 			return err
 		}
@@ -154,10 +229,6 @@ func (p *Provider) listObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Req
 	})
 	if err != nil {
 		return nil, awserr.From(err)
-	}
-	enc := func(s string) string { return s }
-	if encoding == "url" {
-		enc = urlEncode
 	}
 	out := &s3api.ListObjectsV2Output{
 		Name:              ptr(r.bucket),
@@ -193,4 +264,85 @@ func (p *Provider) listObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Req
 // urlEncode encodes a key as S3 does for encoding-type=url.
 func urlEncode(s string) string {
 	return strings.ReplaceAll(url.QueryEscape(s), "%2F", "/")
+}
+
+// maxKeysOf applies a request's max-keys: at most maxListKeys entries.
+func maxKeysOf(n *int64) (int, error) {
+	if n == nil {
+		return maxListKeys, nil
+	}
+	if *n < 0 {
+		return 0, errInvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647")
+	}
+	return int(min(*n, maxListKeys)), nil
+}
+
+// encoderOf returns how a listing writes keys for an encoding-type.
+func encoderOf(encoding string) (func(string) string, error) {
+	switch encoding {
+	case "":
+		return func(s string) string { return s }, nil
+	case "url":
+		return urlEncode, nil
+	}
+	return nil, errInvalidArgument("Invalid Encoding Method specified in Request")
+}
+
+// listObjects serves ListObjects (version 1): the listing resumes after
+// Marker, and NextMarker is sent only with a delimiter, as S3 does (without
+// one, clients resume after the last key of the page).
+func (p *Provider) listObjects(ctx context.Context, in *s3api.ListObjectsRequest) (*s3api.ListObjectsOutput, error) {
+	sc := scope.From(ctx)
+	r := listRequest{bucket: deref(in.Bucket), prefix: deref(in.Prefix), delimiter: deref(in.Delimiter),
+		owner: &s3api.Owner{ID: ptr(CanonicalUserID(sc.Account)), DisplayName: ptr("unkai")}}
+	var err error
+	if r.max, err = maxKeysOf(in.MaxKeys); err != nil {
+		return nil, err
+	}
+	enc, err := encoderOf(deref(in.EncodingType))
+	if err != nil {
+		return nil, err
+	}
+	marker := deref(in.Marker)
+	r.start = keyPrefix(r.bucket, r.prefix)
+	if marker != "" {
+		r.start = objectWalker(r.bucket, r.prefix, r.delimiter).skipPast(marker, storage.KeyAfter(objectKey(r.bucket, marker)))
+	}
+	var page *listPage
+	err = p.store.View(ctx, func(tx storage.Txn) error {
+		if _, err := bucketOf(ctx, tx, sc.Account, r.bucket); err != nil {
+			return err
+		}
+		var err error
+		page, err = list(ctx, tx, r)
+		return err
+	})
+	if err != nil {
+		return nil, awserr.From(err)
+	}
+	out := &s3api.ListObjectsOutput{
+		Name:         ptr(r.bucket),
+		Prefix:       ptr(enc(r.prefix)),
+		Marker:       ptr(enc(marker)),
+		MaxKeys:      ptr(int64(r.max)),
+		IsTruncated:  ptr(page.truncated),
+		EncodingType: in.EncodingType,
+	}
+	if in.MaxKeys != nil {
+		out.MaxKeys = in.MaxKeys
+	}
+	if r.delimiter != "" {
+		out.Delimiter = ptr(enc(r.delimiter))
+		if page.truncated {
+			out.NextMarker = ptr(enc(page.last))
+		}
+	}
+	for _, o := range page.objects {
+		o.Key = ptr(enc(*o.Key))
+		out.Contents = append(out.Contents, o)
+	}
+	for _, cp := range page.prefixes {
+		out.CommonPrefixes = append(out.CommonPrefixes, s3api.CommonPrefix{Prefix: ptr(enc(cp))})
+	}
+	return out, nil
 }

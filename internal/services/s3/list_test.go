@@ -129,3 +129,103 @@ func FuzzContinuationToken(f *testing.F) {
 		}
 	})
 }
+
+// listAllV1 pages through ListObjects as clients do: from NextMarker, or
+// from the last key without a delimiter.
+func listAllV1(t *testing.T, p *Provider, ctx context.Context, in s3api.ListObjectsRequest) []string {
+	t.Helper()
+	var out []string
+	for pages := 0; ; pages++ {
+		if pages > 1000 {
+			t.Fatal("listing does not end")
+		}
+		res, err := p.listObjects(ctx, &in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page []string
+		for _, o := range res.Contents {
+			page = append(page, *o.Key)
+		}
+		for _, cp := range res.CommonPrefixes {
+			page = append(page, "P:"+*cp.Prefix)
+		}
+		slices.SortFunc(page, func(a, b string) int {
+			return strings.Compare(strings.TrimPrefix(a, "P:"), strings.TrimPrefix(b, "P:"))
+		})
+		out = append(out, page...)
+		if !*res.IsTruncated {
+			return out
+		}
+		if (res.NextMarker != nil) != (deref(in.Delimiter) != "") {
+			t.Fatalf("NextMarker %v with delimiter %q", res.NextMarker, deref(in.Delimiter))
+		}
+		next := deref(res.NextMarker)
+		if next == "" {
+			next = strings.TrimPrefix(page[len(page)-1], "P:")
+		}
+		in.Marker = &next
+	}
+}
+
+func TestListObjectsV1(t *testing.T) {
+	p, ctx := newTestProvider(t)
+	keys := []string{"a", "a/b", "a/b/c", "a/c", "ab", "b/1", "b/2", "c", "photos/2024/x.jpg", "photos/z.jpg", "é"}
+	for _, k := range keys {
+		put(t, p, ctx, k, k)
+	}
+	for _, tc := range []struct{ prefix, delimiter string }{
+		{"", ""}, {"", "/"}, {"a", "/"}, {"a/", "/"}, {"photos/", "/"}, {"", "b"}, {"zzz", "/"},
+	} {
+		want := naiveList(keys, tc.prefix, tc.delimiter)
+		for _, max := range []int64{1, 2, 3, 1000} {
+			got := listAllV1(t, p, ctx, s3api.ListObjectsRequest{Bucket: ptr("bkt"), Prefix: ptr(tc.prefix),
+				Delimiter: ptr(tc.delimiter), MaxKeys: ptr(max)})
+			if !slices.Equal(got, want) {
+				t.Errorf("prefix %q delimiter %q max %d: got %v, want %v", tc.prefix, tc.delimiter, max, got, want)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		in   s3api.ListObjectsRequest
+		want []string
+		err  string
+	}{
+		{"marker", s3api.ListObjectsRequest{Marker: ptr("b/1")}, []string{"b/2", "c", "photos/2024/x.jpg", "photos/z.jpg", "é"}, ""},
+		{"prefix marker", s3api.ListObjectsRequest{Marker: ptr("a/"), Delimiter: ptr("/")}, []string{"ab", "P:b/", "c", "P:photos/", "é"}, ""},
+		{"url", s3api.ListObjectsRequest{Prefix: ptr("é"), EncodingType: ptr("url")}, []string{"%C3%A9"}, ""},
+		{"negative max", s3api.ListObjectsRequest{MaxKeys: ptr(int64(-1))}, nil, "InvalidArgument"},
+		{"bad encoding", s3api.ListObjectsRequest{EncodingType: ptr("x")}, nil, "InvalidArgument"},
+		{"no bucket", s3api.ListObjectsRequest{Bucket: ptr("nobkt")}, nil, "NoSuchBucket"},
+	} {
+		in := tc.in
+		if in.Bucket == nil {
+			in.Bucket = ptr("bkt")
+		}
+		res, err := p.listObjects(ctx, &in)
+		if errCode(err) != tc.err {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.err)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		var got []string
+		for _, o := range res.Contents {
+			got = append(got, *o.Key)
+			if o.Owner == nil {
+				t.Errorf("%s: no owner", tc.name)
+			}
+		}
+		for _, cp := range res.CommonPrefixes {
+			got = append(got, "P:"+*cp.Prefix)
+		}
+		slices.SortFunc(got, func(a, b string) int {
+			return strings.Compare(strings.TrimPrefix(a, "P:"), strings.TrimPrefix(b, "P:"))
+		})
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/unkai-cloud/unkai/internal/api/s3api"
 	"github.com/unkai-cloud/unkai/internal/awserr"
@@ -151,9 +150,12 @@ func scanParts(ctx context.Context, r storage.Reader, uploadID string, from int6
 
 func (p *Provider) createMultipartUpload(ctx context.Context, in *s3api.CreateMultipartUploadRequest) (*s3api.CreateMultipartUploadOutput, error) {
 	account, bucket, key := scope.From(ctx).Account, deref(in.Bucket), deref(in.Key)
-	tags, err := parseTagging(deref(in.Tagging))
-	if err != nil {
-		return nil, err
+	var tags []ObjectTag
+	if in.Tagging != nil {
+		var err error
+		if tags, err = parseTaggingHeader(*in.Tagging); err != nil {
+			return nil, err
+		}
 	}
 	u := Upload{
 		ID: p.newUploadID(), Key: key, Initiated: p.clock.Now().UTC(),
@@ -221,37 +223,6 @@ func (p *Provider) createMultipartUpload(ctx context.Context, in *s3api.CreateMu
 // uploads list in the order they were initiated, then random digits.
 func (p *Provider) newUploadID() string {
 	return fmt.Sprintf("%016x", p.clock.Now().UnixNano()) + p.ids.Hex(48)
-}
-
-// parseTagging reads an x-amz-tagging header: URL-encoded query
-// parameters, one per tag.
-func parseTagging(h string) (map[string]string, error) {
-	if h == "" {
-		return nil, nil
-	}
-	q, err := url.ParseQuery(h)
-	if err != nil {
-		return nil, errInvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
-	}
-	tags := map[string]string{}
-	for k, vs := range q {
-		if len(vs) > 1 || !utf8.ValidString(k) || !utf8.ValidString(vs[0]) {
-			return nil, errInvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
-		}
-		switch {
-		case k == "":
-			return nil, awserr.New("InvalidTag", http.StatusBadRequest, "The TagKey you have provided is invalid")
-		case utf8.RuneCountInString(k) > 128:
-			return nil, awserr.New("InvalidTag", http.StatusBadRequest, "The TagKey you have provided is too long, max 128")
-		case utf8.RuneCountInString(vs[0]) > 256:
-			return nil, awserr.New("InvalidTag", http.StatusBadRequest, "The TagValue you have provided is too long, max 256")
-		}
-		tags[k] = vs[0]
-	}
-	if len(tags) > 10 {
-		return nil, awserr.New("BadRequest", http.StatusBadRequest, "Object tags cannot be greater than 10")
-	}
-	return tags, nil
 }
 
 func (p *Provider) abortMultipartUpload(ctx context.Context, in *s3api.AbortMultipartUploadRequest) (*s3api.AbortMultipartUploadOutput, error) {

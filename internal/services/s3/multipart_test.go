@@ -281,7 +281,7 @@ func TestMultipartChecksums(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			obj, err := p.lookup(ctx, "bkt", "k")
+			_, obj, err := p.lookup(ctx, "bkt", "k", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -577,18 +577,6 @@ func FuzzParseCopyRange(f *testing.F) {
 	})
 }
 
-func FuzzParseTagging(f *testing.F) {
-	for _, s := range []string{"a=1&b=2", "a=1&a=2", "=x", "%zz", strings.Repeat("k", 129) + "=v"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		tags, err := parseTagging(s)
-		if err == nil && len(tags) > 10 {
-			t.Fatalf("%q gave %d tags", s, len(tags))
-		}
-	})
-}
-
 // TestCompleteTenThousandParts completes an upload of the most parts S3
 // allows, from records written directly (sizes without files), and checks
 // that completion is one linear pass.
@@ -631,7 +619,7 @@ func TestCompleteTenThousandParts(t *testing.T) {
 	if err != nil || *head.PartsCount != maxPartNumber || *head.ContentLength != minPartSize {
 		t.Errorf("head of the last part: %+v, %v", head, err)
 	}
-	obj, _ := p.lookup(ctx, "bkt", "k")
+	_, obj, _ := p.lookup(ctx, "bkt", "k", nil)
 	v, _ := viewOf(obj, readOptions{rangeHeader: ptr("bytes=-1")})
 	if segs := v.segments(); len(segs) != 1 || segs[0].blob != "blob10000" || segs[0].off != minPartSize-1 {
 		t.Errorf("segments of the last byte: %+v", segs)

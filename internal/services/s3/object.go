@@ -39,9 +39,16 @@ type Object struct {
 	// Parts lists the files of a body made of several (a completed
 	// multipart upload) in order; Blob is then empty.
 	Parts []ObjectPart `json:"parts,omitempty"`
-	// Tags are the object's tags (set from x-amz-tagging by multipart
-	// uploads).
-	Tags map[string]string `json:"tags,omitempty"`
+	// VersionID is the version's id: "null" for the null version of a
+	// bucket whose versioning is suspended, "" for that of a bucket that
+	// was never versioned.
+	VersionID string `json:"versionId,omitempty"`
+	// Seq places the version among its key's versions (see the package doc).
+	Seq uint64 `json:"seq,omitempty"`
+	// DeleteMarker marks a delete marker: a version without a body.
+	DeleteMarker bool `json:"deleteMarker,omitempty"`
+	// Tags are the version's tags, in the order they were set.
+	Tags []ObjectTag `json:"tags,omitempty"`
 	// ACL is the object's canned ACL; empty means private (acl.go).
 	ACL string `json:"acl,omitempty"`
 }
@@ -49,10 +56,29 @@ type Object struct {
 // maxObjectSize is the largest single PUT S3 accepts (5 GiB).
 const maxObjectSize = 5 << 30
 
+// putObject serves PutObject. The generated model (aws-sdk-go v1.55.8)
+// has no If-Match/If-None-Match members on PutObject yet, so the handler
+// cannot see them; putObjectIf applies them once it can.
 func (p *Provider) putObject(ctx context.Context, in *s3api.PutObjectRequest) (*s3api.PutObjectOutput, error) {
+	return p.putObjectIf(ctx, in, writeConditions{})
+}
+
+// putObjectIf stores a PUT's body as the newest version of its key when
+// cond holds for the current object at commit time.
+func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, cond writeConditions) (*s3api.PutObjectOutput, error) {
 	account, bucket, key := scope.From(ctx).Account, deref(in.Bucket), deref(in.Key)
+	if err := cond.validate(); err != nil {
+		return nil, err
+	}
 	if _, err := bucketOf(ctx, p.store, account, bucket); err != nil {
 		return nil, err
+	}
+	var tags []ObjectTag
+	if in.Tagging != nil {
+		var err error
+		if tags, err = parseTaggingHeader(*in.Tagging); err != nil {
+			return nil, err
+		}
 	}
 	body, encoding, err := decodedBody(in.Body, deref(in.ContentEncoding))
 	if err != nil {
@@ -97,6 +123,7 @@ func (p *Provider) putObject(ctx context.Context, in *s3api.PutObjectRequest) (*
 		WebsiteRedirect:    deref(in.WebsiteRedirectLocation),
 		Metadata:           in.Metadata,
 		Checksum:           checksum,
+		Tags:               tags,
 	}
 	if obj.ContentType == "" {
 		obj.ContentType = "binary/octet-stream"
@@ -104,11 +131,11 @@ func (p *Provider) putObject(ctx context.Context, in *s3api.PutObjectRequest) (*
 	if obj.StorageClass == "STANDARD" {
 		obj.StorageClass = ""
 	}
-	if err := p.commitObject(ctx, account, bucket, key, &obj, nil); err != nil {
+	if err := p.commitObject(ctx, account, bucket, key, &obj, cond.check); err != nil {
 		return nil, err
 	}
 	committed = true
-	out := &s3api.PutObjectOutput{ETag: ptr(obj.ETag), ServerSideEncryption: ptr("AES256")}
+	out := &s3api.PutObjectOutput{ETag: ptr(obj.ETag), ServerSideEncryption: ptr("AES256"), VersionId: nonEmpty(obj.VersionID)}
 	checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumCRC64NVME, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumType}.set(checksum)
 	return out, nil
 }
@@ -134,21 +161,23 @@ func isNoSuchKey(err error) bool {
 	return errors.As(err, &ae) && ae.Code == "NoSuchKey"
 }
 
-// lookup reads the record of an object of the caller's bucket.
-func (p *Provider) lookup(ctx context.Context, bucket, key string) (*Object, error) {
+// lookup reads the caller's bucket and the record of one of its objects:
+// the current one, or the version versionID names (see resolve).
+func (p *Provider) lookup(ctx context.Context, bucket, key string, versionID *string) (*Bucket, *Object, error) {
+	var b *Bucket
 	var obj *Object
 	err := p.store.View(ctx, func(tx storage.Txn) error {
-		if _, err := bucketOf(ctx, tx, scope.From(ctx).Account, bucket); err != nil {
+		var err error
+		if b, err = bucketOf(ctx, tx, scope.From(ctx).Account, bucket); err != nil {
 			return err
 		}
-		o, err := readObject(ctx, tx, bucket, key)
-		obj = o
+		obj, err = resolve(ctx, tx, bucket, key, versionID)
 		return err
 	})
 	if err != nil {
-		return nil, awserr.From(err)
+		return nil, nil, awserr.From(err)
 	}
-	return obj, nil
+	return b, obj, nil
 }
 
 // removeBlob deletes a body's file once no read streams it; one already
@@ -160,6 +189,7 @@ func (p *Provider) removeBlob(id string) {
 // objectView is what GET and HEAD answer about an object: its headers and,
 // for GET, the byte range to send.
 type objectView struct {
+	bucket   *Bucket
 	obj      *Object
 	rng      byteRange
 	partial  bool
@@ -168,21 +198,27 @@ type objectView struct {
 	part     int // the part number read, 0 when none
 }
 
-// view resolves an object and the range or part a HEAD asks for.
+// view resolves an object (or the version o names) and the range or part
+// a HEAD asks for.
 func (p *Provider) view(ctx context.Context, bucket, key string, o readOptions) (*objectView, error) {
-	obj, err := p.lookup(ctx, bucket, key)
+	b, obj, err := p.lookup(ctx, bucket, key, o.versionID)
 	if err != nil {
 		return nil, err
 	}
 	if err := o.cond.check(obj); err != nil {
 		return nil, err
 	}
-	return viewOf(obj, o)
+	v, err := viewOf(obj, o)
+	if err != nil {
+		return nil, err
+	}
+	v.bucket = b
+	return v, nil
 }
 
 func (p *Provider) getObject(ctx context.Context, in *s3api.GetObjectRequest) (*s3api.GetObjectOutput, error) {
-	v, body, err := p.openObjectBody(ctx, deref(in.Bucket), deref(in.Key), readOptions{rangeHeader: in.Range, partNumber: in.PartNumber,
-		cond: conditions{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}})
+	v, body, err := p.openObjectBody(ctx, deref(in.Bucket), deref(in.Key), readOptions{versionID: in.VersionId, rangeHeader: in.Range,
+		partNumber: in.PartNumber, cond: conditions{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}})
 	if err != nil {
 		return nil, err
 	}
@@ -203,6 +239,8 @@ func (p *Provider) getObject(ctx context.Context, in *s3api.GetObjectRequest) (*
 		Metadata:                o.Metadata,
 		StorageClass:            nonEmpty(o.StorageClass),
 		ServerSideEncryption:    ptr("AES256"),
+		TagCount:                tagCount(o),
+		VersionId:               versionHeader(v.bucket, o),
 	}
 	if in.ResponseExpires != nil {
 		out.Expires = in.ResponseExpires
@@ -218,8 +256,8 @@ func (p *Provider) getObject(ctx context.Context, in *s3api.GetObjectRequest) (*
 }
 
 func (p *Provider) headObject(ctx context.Context, in *s3api.HeadObjectRequest) (*s3api.HeadObjectOutput, error) {
-	v, err := p.view(ctx, deref(in.Bucket), deref(in.Key), readOptions{rangeHeader: in.Range, partNumber: in.PartNumber,
-		cond: conditions{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}})
+	v, err := p.view(ctx, deref(in.Bucket), deref(in.Key), readOptions{versionID: in.VersionId, rangeHeader: in.Range,
+		partNumber: in.PartNumber, cond: conditions{in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince}})
 	if err != nil {
 		return nil, err
 	}
@@ -239,6 +277,7 @@ func (p *Provider) headObject(ctx context.Context, in *s3api.HeadObjectRequest) 
 		Metadata:                o.Metadata,
 		StorageClass:            nonEmpty(o.StorageClass),
 		ServerSideEncryption:    ptr("AES256"),
+		VersionId:               versionHeader(v.bucket, o),
 	}
 	if in.ResponseExpires != nil {
 		out.Expires = in.ResponseExpires
@@ -252,29 +291,21 @@ func (p *Provider) headObject(ctx context.Context, in *s3api.HeadObjectRequest) 
 
 func (p *Provider) deleteObject(ctx context.Context, in *s3api.DeleteObjectRequest) (*s3api.DeleteObjectOutput, error) {
 	account, bucket, key := scope.From(ctx).Account, deref(in.Bucket), deref(in.Key)
-	var old []string
-	err := p.store.Update(ctx, func(tx storage.Txn) error {
-		old = nil
-		if _, err := bucketOf(ctx, tx, account, bucket); err != nil {
-			return err
-		}
-		prev, err := readObject(ctx, tx, bucket, key)
-		if isNoSuchKey(err) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		old = prev.blobs()
-		return tx.Delete(objectKey(bucket, key))
-	})
+	var res deleted
+	var err error
+	if in.VersionId != nil {
+		res, err = p.deleteVersion(ctx, account, bucket, key, *in.VersionId)
+	} else {
+		res, err = p.deleteLatest(ctx, account, bucket, key)
+	}
 	if err != nil {
-		return nil, awserr.From(err)
+		return nil, err
 	}
-	for _, b := range old {
-		p.removeBlob(b)
+	out := &s3api.DeleteObjectOutput{VersionId: nonEmpty(res.versionID)}
+	if res.marker {
+		out.DeleteMarker = ptr(true)
 	}
-	return &s3api.DeleteObjectOutput{}, nil
+	return out, nil
 }
 
 // firstOf returns *override when set, else v.

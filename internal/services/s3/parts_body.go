@@ -35,6 +35,7 @@ const maxPartNumber = 10000
 // part number (not both) or a copy's x-amz-copy-source-range, under the
 // request's conditions.
 type readOptions struct {
+	versionID   *string // a version to read instead of the current object
 	rangeHeader *string
 	partNumber  *int64
 	cond        conditions
@@ -179,7 +180,7 @@ func (v *objectView) segments() []segment {
 // read starts (an overwrite raced the lookup) makes it look up again.
 func (p *Provider) openObjectBody(ctx context.Context, bucket, key string, o readOptions) (*objectView, io.ReadCloser, error) {
 	for attempt := 0; ; attempt++ {
-		obj, err := p.lookup(ctx, bucket, key)
+		b, obj, err := p.lookup(ctx, bucket, key, o.versionID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -190,6 +191,7 @@ func (p *Provider) openObjectBody(ctx context.Context, bucket, key string, o rea
 		if err != nil {
 			return nil, nil, err
 		}
+		v.bucket = b
 		r, err := p.openSegments(v.segments())
 		if errors.Is(err, os.ErrNotExist) && attempt < 3 {
 			continue

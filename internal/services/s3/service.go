@@ -1,24 +1,41 @@
-// Package s3 is unkai's S3 provider: buckets, objects and multipart
-// uploads. Object bodies live as files in the provider's blob directory,
-// named by a random id; their metadata lives in the store. A multipart
-// object's body is the list of its parts' files (Object.Parts).
+// Package s3 is unkai's S3 provider: buckets with their configuration,
+// versioned objects and multipart uploads. Object bodies live as files in
+// the provider's blob directory, named by a random id; their metadata
+// lives in the store. A multipart object's body is the list of its parts'
+// files (Object.Parts).
 //
 // Storage layout:
 //
 //	storage.Key("s3", "names", bucket)                  → owning account (bucket names are global)
 //	storage.Key("s3", "owned", account, bucket)         → the bucket's record (JSON of Bucket)
-//	storage.Key("s3", "objects", bucket, key)           → the object's record (JSON of Object)
+//	storage.Key("s3", "objects", bucket, key)           → the current object (JSON of Object)
+//	storage.Key("s3", "versions", bucket, key) + seq    → one version or delete marker (JSON of Object)
 //	storage.Key("s3", "uploads", bucket, key, uploadID) → a multipart upload's record (JSON of Upload)
 //	storage.Key("s3", "parts", uploadID) + uint64(n)    → part n of an upload (JSON of Part)
 //	storage.Key("s3", "config", bucket, kind)           → a configuration subresource (bucketconfig.go)
 //	storage.Key("s3", "lifecycle", bucket)              → lifecycle rules and sweeper state
 //
 // Keys sort by their UTF-8 bytes, so a range scan of a bucket's objects
-// lists them in S3's order. A body (or part) is written to a temporary
-// file, synced and renamed before the metadata naming it commits; a
-// replaced or deleted body's files are removed after the commit that drops
-// them (once no read streams them). Start removes what a crash can leave:
-// temporary files, and files no record names.
+// lists them in S3's order. Every object write adds a version record and
+// rewrites the current record, which exists only while the key's newest
+// version is an object (not a delete marker): GET is one lookup and
+// ListObjects one range scan that never meets a deleted key.
+//
+// A version's seq is MaxUint64 minus its write time in nanoseconds, forced
+// below the seq of the key's newest version when the clock has not moved
+// past it, so a scan of a key's versions lists them newest first. A
+// version id is the seq as 16 hex digits followed by 16 random URL-safe
+// characters: the id locates its record directly, and ids sort as their
+// versions. The null version (buckets never versioned, or suspended) has
+// no id to derive a seq from; it is found by scanning its key's versions.
+//
+// A body (or part) is written to a temporary file, synced and renamed
+// before the metadata naming it commits; a replaced or deleted version's
+// files are removed after the commit that drops them (once no read streams
+// them). Each version owns its files alone: CopyObject writes a new file
+// rather than sharing the source's, so deleting either object never breaks
+// the other. Start removes what a crash can leave: temporary files, and
+// files no record names.
 package s3
 
 import (
@@ -46,6 +63,9 @@ type Bucket struct {
 	Name    string    `json:"name"`
 	Region  string    `json:"region"`
 	Created time.Time `json:"created"`
+	// Versioning is "Enabled" or "Suspended", or "" for a bucket that was
+	// never versioned.
+	Versioning string `json:"versioning,omitempty"`
 }
 
 // Provider serves S3.
@@ -91,6 +111,16 @@ func New(d service.Deps) *Provider {
 	h.ListParts = p.listParts
 	h.ListMultipartUploads = p.listMultipartUploads
 	p.registerBucketConfig()
+	h.ListObjects = p.listObjects
+	h.ListObjectVersions = p.listObjectVersions
+	h.PutBucketVersioning = p.putBucketVersioning
+	h.GetBucketVersioning = p.getBucketVersioning
+	h.CopyObject = p.copyObject
+	h.DeleteObjects = p.deleteObjects
+	h.PutObjectTagging = p.putObjectTagging
+	h.GetObjectTagging = p.getObjectTagging
+	h.DeleteObjectTagging = p.deleteObjectTagging
+	h.GetObjectAttributes = p.getObjectAttributes
 	return p
 }
 
