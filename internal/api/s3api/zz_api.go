@@ -1715,13 +1715,14 @@ type ObjectNotInActiveTierError struct {
 }
 
 type ObjectPart struct {
-	_              struct{} `type:"structure"`
-	PartNumber     *int64   `type:"integer"`
-	Size           *int64   `type:"long"`
-	ChecksumCRC32  *string  `type:"string"`
-	ChecksumCRC32C *string  `type:"string"`
-	ChecksumSHA1   *string  `type:"string"`
-	ChecksumSHA256 *string  `type:"string"`
+	_                 struct{} `type:"structure"`
+	PartNumber        *int64   `type:"integer"`
+	Size              *int64   `type:"long"`
+	ChecksumCRC32     *string  `type:"string"`
+	ChecksumCRC32C    *string  `type:"string"`
+	ChecksumSHA1      *string  `type:"string"`
+	ChecksumSHA256    *string  `type:"string"`
+	ChecksumCRC64NVME *string  `type:"string"`
 }
 
 type ObjectVersion struct {

@@ -343,29 +343,21 @@ func (p *Provider) putObjectAcl(ctx context.Context, in *s3api.PutObjectAclReque
 	}
 	acl := bucketACL{Canned: canned}
 	owner := CanonicalUserID(account)
-	err := p.store.Update(ctx, func(tx storage.Txn) error {
-		if _, err := bucketOf(ctx, tx, account, bucket); err != nil {
-			return err
-		}
-		obj, err := readObject(ctx, tx, bucket, key)
-		if err != nil {
-			return err
-		}
-		if err := checkACLAllowed(ctx, tx, bucket, acl, owner); err != nil {
-			return err
-		}
+	if _, err := bucketOf(ctx, p.store, account, bucket); err != nil {
+		return nil, err
+	}
+	if err := checkACLAllowed(ctx, p.store, bucket, acl, owner); err != nil {
+		return nil, err
+	}
+	_, _, err := p.updateVersion(ctx, bucket, key, in.VersionId, func(obj *Object) error {
 		obj.ACL = canned
 		if acl.ownerOnly(owner) {
 			obj.ACL = ""
 		}
-		rec, err := json.Marshal(obj)
-		if err != nil {
-			return err
-		}
-		return tx.Put(objectKey(bucket, key), rec)
+		return nil
 	})
 	if err != nil {
-		return nil, awserr.From(err)
+		return nil, err
 	}
 	return &s3api.PutObjectAclOutput{}, nil
 }
@@ -397,4 +389,25 @@ func createBucketAccess(in *s3api.CreateBucketRequest) (ownership, string, error
 		return own, "", errACLWithEnforcedOwnership()
 	}
 	return own, acl, nil
+}
+
+// cannedObjectACL checks the canned ACL a write (x-amz-acl) gives an
+// object and returns what the object record keeps: "" for owner-only.
+func cannedObjectACL(ctx context.Context, r storage.Reader, account, bucket string, canned *string) (string, error) {
+	if canned == nil {
+		return "", nil
+	}
+	switch *canned {
+	case aclPrivate, aclPublicRead, aclPublicReadWrite, aclAuthenticatedRead, aclAWSExecRead, aclBucketOwnerRead, aclBucketOwnerFull:
+	default:
+		return "", errInvalidArgument("Invalid canned ACL: " + *canned)
+	}
+	acl, owner := bucketACL{Canned: *canned}, CanonicalUserID(account)
+	if err := checkACLAllowed(ctx, r, bucket, acl, owner); err != nil {
+		return "", err
+	}
+	if acl.ownerOnly(owner) {
+		return "", nil
+	}
+	return *canned, nil
 }

@@ -33,8 +33,38 @@ func parseObjectAttributes(list []string) (map[string]bool, error) {
 // written in one part, as S3 answers. Objects completed from a multipart
 // upload describe their parts here, paged from the part after marker, at
 // most max parts (1,000 when absent).
-func objectParts(*Object, *int64, *int64) *s3api.GetObjectAttributesParts {
-	return nil
+func objectParts(o *Object, marker, max *int64) *s3api.GetObjectAttributesParts {
+	if len(o.Parts) == 0 {
+		return nil
+	}
+	limit := int64(1000)
+	if max != nil {
+		limit = *max
+	}
+	from := int64(0)
+	if marker != nil {
+		from = *marker
+	}
+	out := &s3api.GetObjectAttributesParts{TotalPartsCount: ptr(int64(len(o.Parts))), PartNumberMarker: ptr(from),
+		MaxParts: ptr(limit), IsTruncated: ptr(false)}
+	alg := ""
+	if o.Checksum != nil {
+		alg = o.Checksum.Algorithm
+	}
+	for i := from; i < int64(len(o.Parts)); i++ {
+		if int64(len(out.Parts)) == limit {
+			out.IsTruncated, out.NextPartNumberMarker = ptr(true), ptr(i)
+			break
+		}
+		part := o.Parts[i]
+		op := s3api.ObjectPart{PartNumber: ptr(i + 1), Size: ptr(part.Size)}
+		if part.Checksum != "" {
+			checksumFields{&op.ChecksumCRC32, &op.ChecksumCRC32C, &op.ChecksumCRC64NVME, &op.ChecksumSHA1, &op.ChecksumSHA256, nil}.
+				set(&Checksum{Algorithm: alg, Value: part.Checksum})
+		}
+		out.Parts = append(out.Parts, op)
+	}
+	return out
 }
 
 func (p *Provider) getObjectAttributes(ctx context.Context, in *s3api.GetObjectAttributesRequest) (*s3api.GetObjectAttributesOutput, error) {

@@ -22,27 +22,10 @@ const sweepInterval = time.Minute
 // sweepPage bounds the records one scan reads before acting on them.
 const sweepPage = 500
 
-// lifecycleHooks connect the sweeper to the lifecycle actions other parts
-// of the S3 provider own; a nil hook is skipped. The lead wires them once
-// versioning (noncurrent expiration, expired delete markers) and multipart
-// uploads (abort) are merged.
-type lifecycleHooks struct {
-	// objectTags returns an object's tags, for rules filtered by tag.
-	// Without it such rules select no object.
-	objectTags func(*Object) map[string]string
-	// versions applies a versioned bucket's NoncurrentVersionExpiration
-	// and expired-delete-marker actions at now, deciding with
-	// noncurrentDue and deleteMarkerExpired.
-	versions func(ctx context.Context, bucket string, rules []s3api.LifecycleRule, now time.Time) error
-	// uploads aborts the bucket's incomplete multipart uploads that
-	// abortDue says are due at now.
-	uploads func(ctx context.Context, bucket string, rules []s3api.LifecycleRule, now time.Time) error
-}
 
-// lifecycleState is the sweeper's state: the hooks, the wake-up channel and
+// lifecycleState is the sweeper's state: its logger, the wake-up channel and
 // the running goroutine.
 type lifecycleState struct {
-	hooks lifecycleHooks
 	log   *slog.Logger
 	kick  chan struct{}
 
@@ -167,8 +150,9 @@ func (p *Provider) lifecyclePage(ctx context.Context, start, end []byte) ([]stri
 }
 
 // sweepBucket applies a bucket's rules at now: current objects due for
-// expiration are deleted, then the hooks run, then the bucket's NextDue is
-// recorded.
+// expiration are deleted and the bucket's NextDue recorded, then
+// noncurrent versions, expired delete markers and incomplete multipart
+// uploads are dealt with (lifecycle_versions.go).
 func (p *Provider) sweepBucket(ctx context.Context, bucket string, rec *lifecycleRecord, now time.Time) (int, error) {
 	ctx = scope.With(ctx, scope.Scope{Account: rec.Account, Region: rec.Region})
 	expired := 0
@@ -193,15 +177,11 @@ func (p *Provider) sweepBucket(ctx context.Context, bucket string, rec *lifecycl
 			return expired, err
 		}
 	}
-	if h := p.lc.hooks.versions; h != nil {
-		if err := h(ctx, bucket, rec.Rules, now); err != nil {
-			return expired, fmt.Errorf("s3: lifecycle versions of %s: %w", bucket, err)
-		}
+	if err := p.expireVersions(ctx, bucket, rec.Rules, now); err != nil {
+		return expired, fmt.Errorf("s3: lifecycle versions of %s: %w", bucket, err)
 	}
-	if h := p.lc.hooks.uploads; h != nil {
-		if err := h(ctx, bucket, rec.Rules, now); err != nil {
-			return expired, fmt.Errorf("s3: lifecycle uploads of %s: %w", bucket, err)
-		}
+	if err := p.abortUploads(ctx, bucket, rec.Rules, now); err != nil {
+		return expired, fmt.Errorf("s3: lifecycle uploads of %s: %w", bucket, err)
 	}
 	return expired, nil
 }
@@ -256,10 +236,7 @@ func (p *Provider) expireCurrent(ctx context.Context, bucket string, r *s3api.Li
 				it.Close()
 				return expired, next, fmt.Errorf("s3: decode object: %w", err)
 			}
-			lo := lifecycleObject{Key: key, Size: o.Size}
-			if h := p.lc.hooks.objectTags; h != nil {
-				lo.Tags = h(&o)
-			}
+			lo := lifecycleObject{Key: key, Size: o.Size, Tags: tagMap(o.Tags)}
 			if !ruleApplies(r, lo) {
 				continue
 			}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -380,7 +379,7 @@ func (p *Provider) uploadPart(ctx context.Context, in *s3api.UploadPartRequest) 
 }
 
 func (p *Provider) uploadPartCopy(ctx context.Context, in *s3api.UploadPartCopyRequest) (*s3api.UploadPartCopyOutput, error) {
-	srcBucket, srcKey, versionID, err := splitCopySource(deref(in.CopySource))
+	src, err := parseCopySource(deref(in.CopySource))
 	if err != nil {
 		return nil, err
 	}
@@ -390,17 +389,10 @@ func (p *Provider) uploadPartCopy(ctx context.Context, in *s3api.UploadPartCopyR
 	if _, err := p.lookupUpload(ctx, deref(in.Bucket), deref(in.Key), deref(in.UploadId)); err != nil {
 		return nil, err
 	}
-	if versionID != "" && versionID != "null" {
-		return nil, awserr.New("NoSuchVersion", http.StatusNotFound, "The specified version does not exist.")
-	}
 	cond := conditions{in.CopySourceIfMatch, in.CopySourceIfNoneMatch, in.CopySourceIfModifiedSince, in.CopySourceIfUnmodifiedSince}
-	v, body, err := p.openObjectBody(ctx, srcBucket, srcKey, readOptions{copyRange: in.CopySourceRange, cond: cond})
+	v, body, err := p.openObjectBody(ctx, src.bucket, src.key, readOptions{versionID: src.versionID, copyRange: in.CopySourceRange, cond: cond})
 	if err != nil {
-		var ae *awserr.Error
-		if errors.As(err, &ae) && ae.Code == "NotModified" {
-			return nil, errPreconditionFailed()
-		}
-		return nil, err
+		return nil, copySourceError(err)
 	}
 	defer body.Close()
 	if v.length > maxPartSize {
@@ -417,34 +409,6 @@ func (p *Provider) uploadPartCopy(ctx context.Context, in *s3api.UploadPartCopyR
 	res := &s3api.CopyPartResult{ETag: ptr(part.ETag), LastModified: ptr(part.LastModified.Truncate(time.Second))}
 	checksumFields{&res.ChecksumCRC32, &res.ChecksumCRC32C, &res.ChecksumCRC64NVME, &res.ChecksumSHA1, &res.ChecksumSHA256, nil}.set(part.Checksum)
 	return &s3api.UploadPartCopyOutput{CopyPartResult: res, ServerSideEncryption: ptr("AES256")}, nil
-}
-
-// splitCopySource reads an x-amz-copy-source header: "bucket/key", with
-// or without a leading slash, URL-encoded, optionally followed by
-// "?versionId=<id>".
-func splitCopySource(h string) (bucket, key, versionID string, err error) {
-	bad := errInvalidArgument("Invalid copy source object key")
-	path, query, hasQuery := strings.Cut(h, "?")
-	if hasQuery {
-		q, qerr := url.ParseQuery(query)
-		if qerr != nil || len(q) != 1 || len(q["versionId"]) != 1 {
-			return "", "", "", bad
-		}
-		versionID = q["versionId"][0]
-		if versionID == "" {
-			return "", "", "", errInvalidArgument("Version id cannot be the empty string")
-		}
-	}
-	path, uerr := url.PathUnescape(path)
-	if uerr != nil {
-		return "", "", "", bad
-	}
-	path = strings.TrimPrefix(path, "/")
-	bucket, key, found := strings.Cut(path, "/")
-	if !found || bucket == "" || key == "" {
-		return "", "", "", errInvalidArgument("Invalid copy source object key")
-	}
-	return bucket, key, versionID, nil
 }
 
 // parseCopyRange reads an x-amz-copy-source-range header against a source

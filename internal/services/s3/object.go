@@ -80,6 +80,10 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 			return nil, err
 		}
 	}
+	acl, err := cannedObjectACL(ctx, p.store, account, bucket, in.ACL)
+	if err != nil {
+		return nil, err
+	}
 	body, encoding, err := decodedBody(in.Body, deref(in.ContentEncoding))
 	if err != nil {
 		return nil, err
@@ -124,6 +128,7 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 		Metadata:           in.Metadata,
 		Checksum:           checksum,
 		Tags:               tags,
+		ACL:                acl,
 	}
 	if obj.ContentType == "" {
 		obj.ContentType = "binary/octet-stream"
