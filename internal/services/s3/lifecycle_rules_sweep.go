@@ -22,12 +22,11 @@ const sweepInterval = time.Minute
 // sweepPage bounds the records one scan reads before acting on them.
 const sweepPage = 500
 
-
 // lifecycleState is the sweeper's state: its logger, the wake-up channel and
 // the running goroutine.
 type lifecycleState struct {
-	log   *slog.Logger
-	kick  chan struct{}
+	log  *slog.Logger
+	kick chan struct{}
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
