@@ -3,8 +3,10 @@ package dynamodb
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
+	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/services/dynamodb/attr"
 	"github.com/unkai-cloud/unkai/internal/storage"
@@ -144,6 +146,11 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 				case r.PutRequest != nil && r.DeleteRequest == nil:
 					it := attr.Clone(r.PutRequest.Item)
 					if err := checkItem(ts.sch, it); err != nil {
+						// BatchWriteItem words a table key of the wrong
+						// type as a key that does not match the schema.
+						if e := awserr.From(err); strings.HasPrefix(e.Message, msgInvalid+"Type mismatch for key ") {
+							return validation(msgKeyMismatch)
+						}
 						return err
 					}
 					w = write{ts: ts, key: keyAttrs(ts.sch.Key, it), item: it}

@@ -27,6 +27,7 @@ const (
 	msgResourceNotFound      = "Requested resource not found"
 	msgTableExists           = "Table already exists: %s"
 	msgKeyCountMismatch      = msgInvalid + "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions"
+	msgKeysNoDefinition      = "Invalid KeySchema: Some index key attribute have no definition"
 	msgKeysNotDefined        = msgInvalid + "Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: [%s]"
 	msgFirstNotHash          = "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
 	msgSecondNotRange        = "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"

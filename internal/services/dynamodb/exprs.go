@@ -25,6 +25,25 @@ type exprParams struct {
 	// filterName is the legacy filter's parameter name (QueryFilter or
 	// ScanFilter).
 	filterName string
+	// updating marks UpdateItem, whose expressions taking values are
+	// UpdateExpression and ConditionExpression.
+	updating bool
+}
+
+// valueExprs names the expressions of p's operation that take
+// ExpressionAttributeValues, in the order DynamoDB lists them when none of
+// them is present, and reports whether any of them is present.
+func (p exprParams) valueExprs() ([]string, bool) {
+	switch {
+	case p.filterName == "QueryFilter":
+		return []string{expr.KindFilter, expr.KindKeyCondition}, p.filter != nil || p.keyCondition != nil
+	case p.filterName == "ScanFilter":
+		return []string{expr.KindFilter}, p.filter != nil
+	case p.updating:
+		return []string{expr.KindUpdate, expr.KindCondition}, p.update != nil || p.condition != nil
+	default:
+		return []string{expr.KindCondition}, p.condition != nil
+	}
 }
 
 // condition is a compiled condition or filter.
@@ -68,12 +87,12 @@ func compile(p exprParams) (*compiled, error) {
 	if len(legacy) > 0 && len(modern) > 0 {
 		return nil, expr.MixedParams(legacy, modern)
 	}
-	if len(modern) == 0 {
-		if p.names != nil {
-			return nil, expr.NamesWithoutExpression()
-		}
-		if p.values != nil {
-			return nil, expr.ValuesWithoutExpression()
+	if len(modern) == 0 && p.names != nil {
+		return nil, expr.NamesWithoutExpression()
+	}
+	if p.values != nil {
+		if exprs, present := p.valueExprs(); !present {
+			return nil, expr.ValuesWithoutExpression(exprs...)
 		}
 	}
 	c := &compiled{}

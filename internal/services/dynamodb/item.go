@@ -179,7 +179,7 @@ func (p *Provider) updateItem(ctx context.Context, in *dynamodbapi.UpdateItemInp
 	}
 	c, err := compile(exprParams{names: in.ExpressionAttributeNames, values: in.ExpressionAttributeValues,
 		condition: in.ConditionExpression, expected: in.Expected, conditionalOp: in.ConditionalOperator,
-		update: in.UpdateExpression, attrUpdates: in.AttributeUpdates})
+		update: in.UpdateExpression, attrUpdates: in.AttributeUpdates, updating: true})
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func (p *Provider) updateItem(ctx context.Context, in *dynamodbapi.UpdateItemInp
 				return usage{}, err
 			}
 		}
-		if err := checkItem(sch, nw); err != nil {
+		if err := checkUpdatedItem(sch, nw); err != nil {
 			return usage{}, err
 		}
 		out.Attributes = returnedAttributes(deref(in.ReturnValues), c.upd, old, nw)

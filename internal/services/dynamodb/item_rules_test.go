@@ -58,9 +58,10 @@ func TestTransactionItemErrors(t *testing.T) {
 		{"TransactWriteItems", `{"TransactItems":[` + put("b") + `,{"Update":{"TableName":"t","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"UpdateExpression":"ADD s :n","ExpressionAttributeValues":{":n":{"N":"1"}}}}]}`, 400,
 			[]string{"TransactionCanceledException", "[None, ValidationError]", `{"Code":"None"},{"Code":"ValidationError","Message":"An operand in the update expression has an incorrect data type"}`}, nil},
 		{"TransactWriteItems", `{"TransactItems":[{"Update":{"TableName":"t","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"UpdateExpression":"SET big = :b","ExpressionAttributeValues":{":b":{"S":"` + big + `"}}}},` + put("c") + `]}`, 400,
-			[]string{"[ValidationError, None]", "Item size has exceeded the maximum allowed size"}, nil},
+			[]string{"[ValidationError, None]", "Item size to update has exceeded the maximum allowed size"}, nil},
 		{"TransactWriteItems", `{"TransactItems":[` + put("d") + `,{"Put":{"TableName":"t","Item":{"pk":{"S":"e"},"sk":{"N":"1"},"big":{"S":"` + big + `"}}}}]}`, 400,
-			[]string{"[None, ValidationError]"}, nil},
+			// A Put's size is known from the request: refused up front.
+			[]string{"ValidationException", "Item size has exceeded the maximum allowed size"}, []string{"TransactionCanceledException"}},
 		{"TransactWriteItems", `{"TransactItems":[{"ConditionCheck":{"TableName":"t","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"ConditionExpression":"attribute_not_exists(s)","ReturnValuesOnConditionCheckFailure":"ALL_OLD"}},` +
 			put("f") + `,{"Update":{"TableName":"t","Key":{"pk":{"S":"g"},"sk":{"N":"1"}},"UpdateExpression":"SET v = nothere + :n","ExpressionAttributeValues":{":n":{"N":"1"}}}}]}`, 400,
 			[]string{"[ConditionalCheckFailed, None, ValidationError]", `"CancellationReasons":[{"Item":{"pk":{"S":"a"},"s":{"S":"text"},"sk":{"N":"1"}},"Code":"ConditionalCheckFailed","Message":"The conditional request failed"},{"Code":"None"},{"Code":"ValidationError"`}, nil},

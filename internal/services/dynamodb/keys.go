@@ -1,6 +1,9 @@
 package dynamodb
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/services/dynamodb/attr"
@@ -15,8 +18,15 @@ const (
 	msgEmptyKeyString   = "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: %s"
 	msgEmptyKeyBinary   = "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty binary value. Key: %s"
 	msgIndexKeyMismatch = msgInvalid + "Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s"
-	msgEmptyIndexKey    = "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: %s, IndexKey: %s"
+	msgEmptyIndexKey    = "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty %s value. IndexName: %s, IndexKey: %s"
 	msgItemTooLarge     = "Item size has exceeded the maximum allowed size"
+	// The update path words two of the above differently.
+	msgUpdEmptyIndexKey = "One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty %s value."
+	msgUpdItemTooLarge  = "Item size to update has exceeded the maximum allowed size"
+	// msgTypeMismatchPrefix begins msgKeyTypeMismatch and msgIndexKeyMismatch.
+	msgTypeMismatchPrefix = msgInvalid + "Type mismatch for "
+	// msgUpdEmptyIndexKeyPrefix begins msgUpdEmptyIndexKey.
+	msgUpdEmptyIndexKeyPrefix = "One or more parameter values are not valid. The update expression attempted"
 )
 
 // keyOfParam checks a Key request parameter against the table's key schema
@@ -63,7 +73,14 @@ func checkEmptyKey(name string, v dynamodbapi.AttributeValue) error {
 
 // checkItem validates a whole item to be written: values, the table key,
 // index key types and the size limit. It normalizes numbers in place.
-func checkItem(sch *schema, it attr.Item) error {
+func checkItem(sch *schema, it attr.Item) error { return checkWritten(sch, it, false) }
+
+// checkUpdatedItem is checkItem for the item an update produces, which
+// DynamoDB refuses in the update path's own words.
+func checkUpdatedItem(sch *schema, it attr.Item) error { return checkWritten(sch, it, true) }
+
+// checkWritten is checkItem, worded for an update when updating is set.
+func checkWritten(sch *schema, it attr.Item, updating bool) error {
 	for _, n := range sch.Key.names() {
 		v, ok := it[n]
 		if !ok {
@@ -82,19 +99,30 @@ func checkItem(sch *schema, it attr.Item) error {
 	if err := attr.ValidateItem(it); err != nil {
 		return err
 	}
-	if err := checkIndexKeys(sch, it); err != nil {
+	if err := checkIndexKeys(sch, it, updating); err != nil {
 		return err
 	}
 	attr.NormalizeItem(it)
 	if attr.ItemSize(it) > attr.MaxItemSize {
+		if updating {
+			return validation(msgUpdItemTooLarge)
+		}
 		return validation(msgItemTooLarge)
 	}
 	return nil
 }
 
 // checkIndexKeys refuses index key attributes of the wrong type or empty.
-func checkIndexKeys(sch *schema, it attr.Item) error {
-	for _, idx := range sch.Indexes {
+// Where several indexes key on the attribute, DynamoDB names the one first
+// in name order. updating selects the update path's wording of the empty
+// value refusal.
+func checkIndexKeys(sch *schema, it attr.Item, updating bool) error {
+	idxs := make([]*indexDef, len(sch.Indexes))
+	for i := range sch.Indexes {
+		idxs[i] = &sch.Indexes[i]
+	}
+	slices.SortFunc(idxs, func(a, b *indexDef) int { return strings.Compare(a.Name, b.Name) })
+	for _, idx := range idxs {
 		for _, n := range idx.Key.names() {
 			v, ok := it[n]
 			if !ok {
@@ -103,9 +131,19 @@ func checkIndexKeys(sch *schema, it attr.Item) error {
 			if got := attr.TypeOf(v); got != sch.Types[n] {
 				return validation(msgIndexKeyMismatch, n, sch.Types[n], got, idx.Name)
 			}
-			if (v.S != nil && *v.S == "") || (v.B != nil && len(v.B) == 0) {
-				return validation(msgEmptyIndexKey, idx.Name, n)
+			kind := ""
+			switch {
+			case v.S != nil && *v.S == "":
+				kind = "string"
+			case v.B != nil && len(v.B) == 0:
+				kind = "binary"
+			default:
+				continue
 			}
+			if updating {
+				return validation(msgUpdEmptyIndexKey, kind)
+			}
+			return validation(msgEmptyIndexKey, kind, idx.Name, n)
 		}
 	}
 	return nil

@@ -152,6 +152,9 @@ func validateCreate(in *dynamodbapi.CreateTableInput) (*createSpec, error) {
 	if in.BillingMode != nil {
 		spec.billing = *in.BillingMode
 	}
+	if len(in.KeySchema) > len(in.AttributeDefinitions) {
+		return nil, validation(msgKeysNoDefinition)
+	}
 	if err := checkKeySchema(in.KeySchema); err != nil {
 		return nil, err
 	}

@@ -14,15 +14,17 @@ import (
 
 // Messages about PartiQL requests.
 const (
-	msgBadNextToken    = "The provided NextToken is invalid"
-	msgExistsAlone     = "Unsupported operation: EXISTS can only be used in ExecuteTransaction"
-	msgBatchMixed      = "Unsupported operation: A batch must contain either all read or all write statements"
-	msgBatchSelectKey  = "Select statements within BatchExecuteStatement must specify the equality condition on all key attributes. Enforce each Select statement to have a unique primary key in the Where clause."
-	msgTxMixed         = "Unsupported operation: A transaction must contain either all read or all write statements"
-	msgTxSelectKey     = "Select statements within ExecuteTransaction must specify the equality condition on all key attributes. Enforce each Select statement to have a unique primary key in the Where clause."
-	msgTxReturning     = "Unsupported operation: RETURNING is not supported in ExecuteTransaction"
-	msgTxNoStatements  = "1 validation error detected: Value null at 'transactStatements' failed to satisfy constraint: Member must not be null"
-	batchCodeCondition = "ConditionalCheckFailed"
+	msgBadNextToken   = "The provided NextToken is invalid"
+	msgExistsAlone    = "Unsupported operation: EXISTS can only be used in ExecuteTransaction"
+	msgBatchMixed     = "Unsupported operation: A batch must contain either all read or all write statements"
+	msgBatchSelectKey = "Select statements within BatchExecuteStatement must specify the equality condition on all key attributes. Enforce each Select statement to have a unique primary key in the Where clause."
+	msgTxMixed        = "Unsupported operation: A transaction must contain either all read or all write statements"
+	msgTxSelectKey    = "Select statements within ExecuteTransaction must specify the equality condition on all key attributes. Enforce each Select statement to have a unique primary key in the Where clause."
+	// msgStatementNoIndex is msgNoIndex as PartiQL words it, without the name.
+	msgStatementNoIndex = "The table does not have the specified index"
+	msgTxReturning      = "Validation failed in TransactStatements[%d]: RETURNING clause is not supported in ExecuteTransaction."
+	msgTxNoStatements   = "1 validation error detected: Value null at 'transactStatements' failed to satisfy constraint: Member must not be null"
+	batchCodeCondition  = "ConditionalCheckFailed"
 )
 
 // schemaLookup gives partiql.Translate the key schemas of the caller's
@@ -40,7 +42,7 @@ func (p *Provider) schemaLookup(ctx context.Context) partiql.SchemaLookup {
 			if index != "" {
 				idx, ok := sch.index(index)
 				if !ok {
-					return validation(msgNoIndex, index)
+					return validation(msgStatementNoIndex)
 				}
 				k = idx.Key
 			}

@@ -252,14 +252,14 @@ func (p *Provider) executeTransaction(ctx context.Context, in *dynamodbapi.Execu
 		case partiql.KindUpdate:
 			x := r.Update
 			if x.ReturnValues != nil {
-				return nil, validation(msgTxReturning)
+				return nil, validation(msgTxReturning, i)
 			}
 			ti.Update = &dynamodbapi.Update{TableName: x.TableName, Key: x.Key, UpdateExpression: x.UpdateExpression, ConditionExpression: x.ConditionExpression,
 				ExpressionAttributeNames: x.ExpressionAttributeNames, ExpressionAttributeValues: x.ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure: onFailure}
 		case partiql.KindDelete:
 			x := r.Delete
 			if x.ReturnValues != nil {
-				return nil, validation(msgTxReturning)
+				return nil, validation(msgTxReturning, i)
 			}
 			ti.Delete = &dynamodbapi.Delete{TableName: x.TableName, Key: x.Key, ConditionExpression: x.ConditionExpression,
 				ExpressionAttributeNames: x.ExpressionAttributeNames, ExpressionAttributeValues: x.ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure: onFailure}

@@ -81,7 +81,7 @@ func txActions(in *dynamodbapi.TransactWriteItemsInput) ([]txAction, error) {
 		case ti.Update != nil:
 			x := ti.Update
 			a = txAction{table: deref(x.TableName), key: x.Key, onFailure: x.ReturnValuesOnConditionCheckFailure}
-			ep = exprParams{names: x.ExpressionAttributeNames, values: x.ExpressionAttributeValues, condition: x.ConditionExpression, update: x.UpdateExpression}
+			ep = exprParams{names: x.ExpressionAttributeNames, values: x.ExpressionAttributeValues, condition: x.ConditionExpression, update: x.UpdateExpression, updating: true}
 		}
 		c, err := compile(ep)
 		if err != nil {
@@ -173,17 +173,22 @@ func planAction(ctx context.Context, m *multiTx, a txAction, seen map[string]boo
 		return txPlan{}, nil, resourceNotFound()
 	}
 	key := a.key
-	var tooLarge bool
+	// A key or index key of the wrong type cancels the action, as
+	// DynamoDB reports it; every other invalid input refuses the request.
+	var typeErr error
 	if a.item != nil {
 		if err := checkItem(ts.sch, a.item); err != nil {
-			if e := awserr.From(err); e.Message != msgItemTooLarge {
+			if !strings.HasPrefix(awserr.From(err).Message, msgTypeMismatchPrefix) {
 				return txPlan{}, nil, err
 			}
-			tooLarge = true
+			typeErr = err
 		}
 		key = keyAttrs(ts.sch.Key, a.item)
 	} else if key, err = keyOfParam(ts.sch, key); err != nil {
-		return txPlan{}, nil, err
+		if awserr.From(err).Message != msgKeyMismatch {
+			return txPlan{}, nil, err
+		}
+		return txPlan{}, &dynamodbapi.CancellationReason{Code: ptr(reasonValidation), Message: ptr(msgKeyMismatch)}, nil
 	}
 	if a.c.upd != nil {
 		if err := a.c.upd.CheckKeys(ts.sch.Key.names()...); err != nil {
@@ -222,8 +227,8 @@ func planAction(ctx context.Context, m *multiTx, a txAction, seen map[string]boo
 			return txPlan{}, r, nil
 		}
 	}
-	if tooLarge {
-		return invalid(validation(msgItemTooLarge))
+	if typeErr != nil {
+		return invalid(typeErr)
 	}
 	pl := txPlan{ts: ts, key: key, old: old}
 	switch {
@@ -240,7 +245,11 @@ func planAction(ctx context.Context, m *multiTx, a txAction, seen map[string]boo
 		if err != nil {
 			return invalid(err)
 		}
-		if err := checkItem(ts.sch, nw); err != nil {
+		if err := checkUpdatedItem(ts.sch, nw); err != nil {
+			if strings.HasPrefix(awserr.From(err).Message, msgUpdEmptyIndexKeyPrefix) {
+				// Known from the request alone, so refused up front.
+				return txPlan{}, nil, err
+			}
 			return invalid(err)
 		}
 		pl.new, pl.write = nw, true

@@ -170,7 +170,7 @@ func (p *Provider) backfill(ctx context.Context, tx storage.Txn, sc scope.Scope,
 		if !hasKey(idx.Key, item) {
 			continue
 		}
-		if checkIndexKeys(&schema{Types: sch.Types, Indexes: []indexDef{*idx}}, item) != nil {
+		if checkIndexKeys(&schema{Types: sch.Types, Indexes: []indexDef{*idx}}, item, false) != nil {
 			// DynamoDB reports such items as violations and leaves them
 			// out of the index.
 			continue

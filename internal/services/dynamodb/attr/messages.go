@@ -17,7 +17,7 @@ const (
 	msgTooManyDigits  = "Attempting to store more than 38 significant digits in a Number"
 	msgNumberOverflow = "Number overflow. Attempting to store a number with magnitude larger than supported range"
 	msgNumberUnder    = "Number underflow. Attempting to store a number with magnitude smaller than supported range"
-	msgNesting        = "Nesting Levels have exceeded supported limits"
+	msgNesting        = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
 )
 
 // codeValidation is the error code of every error this package returns.

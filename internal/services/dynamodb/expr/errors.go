@@ -64,7 +64,7 @@ const (
 
 	msgMixed        = "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {%s} Expression parameters: {%s}"
 	msgNamesNoExpr  = "ExpressionAttributeNames can only be specified when using expressions"
-	msgValuesNoExpr = "ExpressionAttributeValues can only be specified when using expressions"
+	msgValuesNoExpr = "ExpressionAttributeValues can only be specified when using expressions: %s %s null"
 	msgNamesEmpty   = "ExpressionAttributeNames must not be empty"
 	msgValuesEmpty  = "ExpressionAttributeValues must not be empty"
 	msgNamesBadKey  = "ExpressionAttributeNames contains invalid key: Syntax error; key: \"%s\""
@@ -115,8 +115,16 @@ func MixedParams(nonExpr, expr []string) error {
 func NamesWithoutExpression() error { return validation(msgNamesNoExpr) }
 
 // ValuesWithoutExpression is the error for ExpressionAttributeValues sent in
-// a request that has no expression.
-func ValuesWithoutExpression() error { return validation(msgValuesNoExpr) }
+// a request without any of the expressions that take values. exprs names
+// those expressions in the order DynamoDB lists them, e.g.
+// ["UpdateExpression", "ConditionExpression"] for UpdateItem.
+func ValuesWithoutExpression(exprs ...string) error {
+	verb := "is"
+	if len(exprs) > 1 {
+		verb = "are"
+	}
+	return validation(msgValuesNoExpr, strings.Join(exprs, " and "), verb)
+}
 
 // ValidateNamesValues checks the ExpressionAttributeNames and Values maps
 // themselves: present-but-empty maps and keys without their '#' or ':'

@@ -177,6 +177,9 @@ func (kc *KeyCondition) Bind(hashKey, rangeKey string) error {
 			sort = t
 		case rangeKey != "" && len(kc.Terms) > 1:
 			return validation(msgKeyMissed, rangeKey)
+		case len(kc.Terms) == 1:
+			// A lone condition on a non-key attribute misses the hash key.
+			return validation(msgKeyMissed, hashKey)
 		default:
 			return validation(msgKeyNotSupported)
 		}

@@ -19,6 +19,8 @@ const (
 	msgSetMixed       = "Unsupported operation: Set literal must contain elements of one type: string, number or binary."
 	msgSetEmpty       = "Unsupported operation: Set literal must not be empty."
 	msgDuplicateField = "Duplicate field name in tuple literal: "
+	// msgDeleteReturning takes the clause after RETURNING, e.g. "ALL NEW".
+	msgDeleteReturning = "Invalid returning clause: RETURNING %s *. Only RETURNING ALL OLD * is allowed in DELETE statements."
 )
 
 // Detail strings appended to msgMalformed.

@@ -322,25 +322,28 @@ func (p *parser) returning(deleting bool) (string, error) {
 	if !p.acceptKeyword("RETURNING") {
 		return "", nil
 	}
-	var rv string
+	var rv, clause string
 	switch {
 	case p.acceptKeyword("ALL"):
-		rv = "ALL_"
-	case !deleting && p.acceptKeyword("MODIFIED"):
-		rv = "UPDATED_"
+		rv, clause = "ALL_", "ALL"
+	case p.acceptKeyword("MODIFIED"):
+		rv, clause = "UPDATED_", "MODIFIED"
 	default:
 		return "", p.unexpected()
 	}
 	switch {
 	case p.acceptKeyword("OLD"):
-		rv += "OLD"
-	case !deleting && p.acceptKeyword("NEW"):
-		rv += "NEW"
+		rv, clause = rv+"OLD", clause+" OLD"
+	case p.acceptKeyword("NEW"):
+		rv, clause = rv+"NEW", clause+" NEW"
 	default:
 		return "", p.unexpected()
 	}
 	if err := p.expect("*"); err != nil {
 		return "", err
+	}
+	if deleting && rv != "ALL_OLD" {
+		return "", validation(strings.Replace(msgDeleteReturning, "%s", clause, 1))
 	}
 	return rv, nil
 }
