@@ -125,6 +125,7 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 		return nil, validation(msgTooManyWrite)
 	}
 	sc := scope.From(ctx)
+	chg := p.userChange()
 	out := &dynamodbapi.BatchWriteItemOutput{UnprocessedItems: map[string][]dynamodbapi.WriteRequest{}}
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
 		m := newMultiTx(ctx, tx, sc, p.statsShard())
@@ -186,7 +187,7 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 				w.ts.use.table++
 				continue
 			}
-			use, err := writeItem(tx, sc, w.ts.sch, st, old, w.item)
+			use, err := writeItem(tx, sc, w.ts.sch, st, old, w.item, chg)
 			if err != nil {
 				return err
 			}

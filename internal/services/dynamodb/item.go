@@ -101,6 +101,7 @@ func (p *Provider) putItem(ctx context.Context, in *dynamodbapi.PutItemInput) (*
 		return nil, err
 	}
 	sc := scope.From(ctx)
+	chg := p.userChange()
 	out := &dynamodbapi.PutItemOutput{}
 	sch, use, err := p.mutate(ctx, deref(in.TableName), func(tx storage.Txn, sch *schema, st *tableStats) (usage, error) {
 		out.Attributes = nil
@@ -118,7 +119,7 @@ func (p *Provider) putItem(ctx context.Context, in *dynamodbapi.PutItemInput) (*
 		if deref(in.ReturnValues) == rvAllOld {
 			out.Attributes = old
 		}
-		use, err := writeItem(tx, sc, sch, st, old, it)
+		use, err := writeItem(tx, sc, sch, st, old, it, chg)
 		if err != nil {
 			return usage{}, err
 		}
@@ -141,6 +142,7 @@ func (p *Provider) deleteItem(ctx context.Context, in *dynamodbapi.DeleteItemInp
 		return nil, err
 	}
 	sc := scope.From(ctx)
+	chg := p.userChange()
 	out := &dynamodbapi.DeleteItemOutput{}
 	sch, use, err := p.mutate(ctx, deref(in.TableName), func(tx storage.Txn, sch *schema, st *tableStats) (usage, error) {
 		out.Attributes = nil
@@ -160,7 +162,7 @@ func (p *Provider) deleteItem(ctx context.Context, in *dynamodbapi.DeleteItemInp
 			if deref(in.ReturnValues) == rvAllOld {
 				out.Attributes = old
 			}
-			if use, err = writeItem(tx, sc, sch, st, old, nil); err != nil {
+			if use, err = writeItem(tx, sc, sch, st, old, nil, chg); err != nil {
 				return usage{}, err
 			}
 		}
@@ -184,6 +186,7 @@ func (p *Provider) updateItem(ctx context.Context, in *dynamodbapi.UpdateItemInp
 		return nil, err
 	}
 	sc := scope.From(ctx)
+	chg := p.userChange()
 	out := &dynamodbapi.UpdateItemOutput{}
 	sch, use, err := p.mutate(ctx, deref(in.TableName), func(tx storage.Txn, sch *schema, st *tableStats) (usage, error) {
 		out.Attributes = nil
@@ -217,7 +220,7 @@ func (p *Provider) updateItem(ctx context.Context, in *dynamodbapi.UpdateItemInp
 			return usage{}, err
 		}
 		out.Attributes = returnedAttributes(deref(in.ReturnValues), c.upd, old, nw)
-		use, err := writeItem(tx, sc, sch, st, old, nw)
+		use, err := writeItem(tx, sc, sch, st, old, nw, chg)
 		if err != nil {
 			return usage{}, err
 		}

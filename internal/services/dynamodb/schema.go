@@ -48,6 +48,7 @@ type schema struct {
 	Key     keyDef
 	Types   map[string]string // key attribute → S, N or B
 	Indexes []indexDef
+	stream  *streamTarget // the enabled stream, nil when none
 }
 
 // index returns the named index.
@@ -91,7 +92,7 @@ func newIndexDef(name string, global bool, ks []dynamodbapi.KeySchemaElement, p 
 
 // schemaOf derives the schema of a stored table.
 func schemaOf(d *dynamodbapi.TableDescription) *schema {
-	s := &schema{Name: deref(d.TableName), Key: keyDefOf(d.KeySchema), Types: map[string]string{}}
+	s := &schema{Name: deref(d.TableName), Key: keyDefOf(d.KeySchema), Types: map[string]string{}, stream: streamTargetOf(d)}
 	for _, a := range d.AttributeDefinitions {
 		s.Types[deref(a.AttributeName)] = deref(a.AttributeType)
 	}

@@ -1,8 +1,9 @@
 // Package dynamodb is unkai's DynamoDB provider: tables and their
 // secondary indexes, items with condition, update and projection
-// expressions, Query and Scan, batches and transactions, and PartiQL
-// statements (translated by package partiql into the same item requests),
-// all on the storage interface.
+// expressions, Query and Scan, batches and transactions, PartiQL
+// statements (translated by package partiql into the same item requests)
+// and DynamoDB Streams (the streamsdynamodb API, see stream.go), all on the
+// storage interface.
 //
 // Storage layout (all under storage.Key("dynamodb", account, region)):
 //
@@ -21,9 +22,12 @@ package dynamodb
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"sync/atomic"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
+	"github.com/unkai-cloud/unkai/internal/api/streamsdynamodbapi"
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/clock"
 	"github.com/unkai-cloud/unkai/internal/ids"
@@ -40,8 +44,11 @@ type Provider struct {
 	store    storage.Store
 	clock    clock.Clock
 	ids      ids.Generator
+	log      *slog.Logger
 	handlers dynamodbapi.Handlers
+	streams  streamsdynamodbapi.Handlers
 	shards   atomic.Uint64 // round robin over the counter shards
+	sweep    sweeper       // the stream retention sweeper, between Start and Stop
 }
 
 // statsShard picks the counter shard for the next write.
@@ -54,10 +61,14 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs}
+	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs, log: d.Logger}
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}
+	if p.log == nil {
+		p.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	p.streamsHandlers()
 	h := &p.handlers
 	h.ListTables = p.listTables
 	h.CreateTable = p.createTable
@@ -90,7 +101,10 @@ func (p *Provider) Name() string { return Name }
 
 // APIs implements service.Provider.
 func (p *Provider) APIs() []service.API {
-	return []service.API{{Descriptor: dynamodbapi.Descriptor, Handlers: &p.handlers}}
+	return []service.API{
+		{Descriptor: dynamodbapi.Descriptor, Handlers: &p.handlers},
+		{Descriptor: streamsdynamodbapi.Descriptor, Handlers: &p.streams},
+	}
 }
 
 // TablesPrefix is the key prefix of the table descriptions of a scope.

@@ -79,6 +79,9 @@ func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableI
 	if len(in.Tags) > maxTags {
 		return nil, validation(msgTooManyTags)
 	}
+	if err := checkStreamSpec(in.StreamSpecification, true); err != nil {
+		return nil, err
+	}
 	sc := scope.From(ctx)
 	name := deref(in.TableName)
 	now := p.clock.Now().UTC().Truncate(time.Millisecond)
@@ -111,12 +114,6 @@ func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableI
 		d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes,
 			gsiDesc(tArn, deref(g.IndexName), g.KeySchema, g.Projection, g.ProvisionedThroughput, g.OnDemandThroughput))
 	}
-	if s := in.StreamSpecification; s != nil && s.StreamEnabled != nil && *s.StreamEnabled {
-		label := now.Format("2006-01-02T15:04:05.000")
-		d.StreamSpecification = s
-		d.LatestStreamLabel = ptr(label)
-		d.LatestStreamArn = ptr(tArn + "/stream/" + label)
-	}
 	if s := in.SSESpecification; s != nil && s.Enabled != nil && *s.Enabled {
 		key := deref(s.KMSMasterKeyId)
 		if key == "" {
@@ -132,12 +129,18 @@ func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableI
 	}
 	rec := &tableRecord{Desc: d, Tags: in.Tags}
 	err = p.store.Update(ctx, func(tx storage.Txn) error {
+		rec.Desc = d
 		_, err := tx.Get(ctx, TableKey(sc, name))
 		switch {
 		case err == nil:
 			return tableInUse(msgTableExists, name)
 		case !errors.Is(err, storage.ErrNotFound):
 			return awserr.Internal(err)
+		}
+		if s := in.StreamSpecification; s != nil && s.StreamEnabled != nil && *s.StreamEnabled {
+			if err := p.enableStream(ctx, tx, sc, &rec.Desc, deref(s.StreamViewType), now); err != nil {
+				return err
+			}
 		}
 		if err := saveTable(tx, sc, rec); err != nil {
 			return err
@@ -211,6 +214,9 @@ func (p *Provider) deleteTable(ctx context.Context, in *dynamodbapi.DeleteTableI
 			return err
 		}
 		out = describe(rec, st)
+		if err := disableStream(ctx, tx, sc, &rec.Desc, p.clock.Now()); err != nil {
+			return err
+		}
 		for _, prefix := range [][]byte{itemsPrefix(sc, name), indexesPrefix(sc, name)} {
 			start, end := storage.PrefixRange(prefix)
 			if err := deleteRange(ctx, tx, start, end); err != nil {

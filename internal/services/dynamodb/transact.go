@@ -275,6 +275,7 @@ func canceled(reasons []dynamodbapi.CancellationReason) error {
 // written (a condition check writes none).
 func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *string, req any, capMode, icmMode *string) ([]dynamodbapi.ConsumedCapacity, map[string][]dynamodbapi.ItemCollectionMetrics, error) {
 	sc := scope.From(ctx)
+	chg := p.userChange()
 	var cc []dynamodbapi.ConsumedCapacity
 	var icm map[string][]dynamodbapi.ItemCollectionMetrics
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
@@ -319,7 +320,7 @@ func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *st
 			if err != nil {
 				return err
 			}
-			use, err := writeItem(tx, sc, pl.ts.sch, st, pl.old, pl.new)
+			use, err := writeItem(tx, sc, pl.ts.sch, st, pl.old, pl.new, chg)
 			if err != nil {
 				return err
 			}

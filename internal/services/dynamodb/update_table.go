@@ -119,15 +119,8 @@ func (p *Provider) applyTableUpdate(ctx context.Context, tx storage.Txn, sc scop
 			d.SSEDescription = &dynamodbapi.SSEDescription{Status: ptr("ENABLED"), SSEType: ptr("KMS"), KMSMasterKeyArn: ptr(key)}
 		}
 	}
-	if s := in.StreamSpecification; s != nil {
-		if s.StreamEnabled != nil && *s.StreamEnabled {
-			label := now.Format("2006-01-02T15:04:05.000")
-			d.StreamSpecification = s
-			d.LatestStreamLabel = ptr(label)
-			d.LatestStreamArn = ptr(deref(d.TableArn) + "/stream/" + label)
-		} else {
-			d.StreamSpecification = nil
-		}
+	if err := p.applyStreamUpdate(ctx, tx, sc, d, in, now); err != nil {
+		return err
 	}
 	return p.applyIndexUpdates(ctx, tx, sc, rec, st, in, billing, created)
 }

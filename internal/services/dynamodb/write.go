@@ -80,11 +80,14 @@ func (u *usage) add(o usage) {
 }
 
 // writeItem replaces the stored item old (nil when absent) by nw (nil to
-// delete) inside tx: the table row, every index entry and the counters in
-// st. It returns the write capacity consumed.
-func writeItem(tx storage.Txn, sc scope.Scope, sch *schema, st *tableStats, old, nw attr.Item) (usage, error) {
+// delete) inside tx: the table row, every index entry, the counters in st
+// and, when the table has an enabled stream, the stream record of the
+// change chg. It is the one place every item write goes through. It
+// returns the write capacity consumed.
+func writeItem(tx storage.Txn, sc scope.Scope, sch *schema, st *tableStats, old, nw attr.Item, chg change) (usage, error) {
 	var use usage
 	oldSize, newSize := 0, 0
+	var newRaw []byte
 	if old != nil {
 		oldSize = attr.ItemSize(old)
 		st.Table.Items--
@@ -94,7 +97,8 @@ func writeItem(tx storage.Txn, sc scope.Scope, sch *schema, st *tableStats, old,
 		newSize = attr.ItemSize(nw)
 		st.Table.Items++
 		st.Table.Bytes += int64(newSize)
-		if err := tx.Put(itemKey(sc, sch, nw), attr.MarshalItem(nw)); err != nil {
+		newRaw = attr.MarshalItem(nw)
+		if err := tx.Put(itemKey(sc, sch, nw), newRaw); err != nil {
 			return use, awserr.Internal(err)
 		}
 	} else if old != nil {
@@ -103,6 +107,11 @@ func writeItem(tx storage.Txn, sc scope.Scope, sch *schema, st *tableStats, old,
 		}
 	}
 	use.table = writeUnits(max(oldSize, newSize))
+	if sch.stream != nil {
+		if err := recordChange(tx, sc, sch, chg, old, nw, newRaw, oldSize, newSize); err != nil {
+			return use, err
+		}
+	}
 	for i := range sch.Indexes {
 		idx := &sch.Indexes[i]
 		oldIn := old != nil && hasKey(idx.Key, old)
