@@ -48,6 +48,7 @@ type schema struct {
 	Key     keyDef
 	Types   map[string]string // key attribute → S, N or B
 	Indexes []indexDef
+	TTL     ttlIndex // the expiry index writes maintain (ttl.go); zero when TTL is off
 }
 
 // index returns the named index.
