@@ -49,6 +49,7 @@ type schema struct {
 	Types   map[string]string // key attribute → S, N or B
 	Indexes []indexDef
 	stream  *streamTarget // the enabled stream, nil when none
+	TTL     ttlIndex      // the expiry index writes maintain (ttl.go); zero when TTL is off
 }
 
 // index returns the named index.

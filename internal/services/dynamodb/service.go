@@ -1,9 +1,9 @@
 // Package dynamodb is unkai's DynamoDB provider: tables and their
 // secondary indexes, items with condition, update and projection
 // expressions, Query and Scan, batches and transactions, PartiQL
-// statements (translated by package partiql into the same item requests)
-// and DynamoDB Streams (the streamsdynamodb API, see stream.go), all on the
-// storage interface.
+// statements (translated by package partiql into the same item requests),
+// DynamoDB Streams (the streamsdynamodb API, see stream.go), time to live
+// and on-demand backups, all on the storage interface.
 //
 // Storage layout (all under storage.Key("dynamodb", account, region)):
 //
@@ -12,6 +12,12 @@
 //	"items", name, pk [, sk]                → the item (attr.MarshalItem)
 //	"index", name, index, ipk [, isk], pk [, sk] → the item's projection into the index
 //	"txtokens", token                       → a TransactWriteItems ClientRequestToken
+//	"ttl", name, gen, epoch, pk [, sk]      → the item's entry in the expiry index (ttl.go)
+//	"backups", id, name                     → a backup's record (backup.go)
+//	"backupdata", id, pk [, sk]             → a backed-up item
+//
+// Background work that must survive a restart is registered under
+// storage.Key("dynamodb", "jobs", kind, account, region, ...) (background.go).
 //
 // Key values are attr.AppendKey encodings wrapped as tuple byte elements,
 // so keys sort as DynamoDB orders them and a partition's items share a
@@ -48,7 +54,7 @@ type Provider struct {
 	handlers dynamodbapi.Handlers
 	streams  streamsdynamodbapi.Handlers
 	shards   atomic.Uint64 // round robin over the counter shards
-	sweep    sweeper       // the stream retention sweeper, between Start and Stop
+	bg       *background   // the TTL sweeper, backup and restore copies (background.go)
 }
 
 // statsShard picks the counter shard for the next write.
@@ -61,7 +67,7 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs, log: d.Logger}
+	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs, log: d.Logger, bg: newBackground(d.Logger)}
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}
@@ -93,6 +99,13 @@ func New(d service.Deps) *Provider {
 	h.ExecuteStatement = p.executeStatement
 	h.BatchExecuteStatement = p.batchExecuteStatement
 	h.ExecuteTransaction = p.executeTransaction
+	h.UpdateTimeToLive = p.updateTimeToLive
+	h.DescribeTimeToLive = p.describeTimeToLive
+	h.CreateBackup = p.createBackup
+	h.DescribeBackup = p.describeBackup
+	h.ListBackups = p.listBackups
+	h.DeleteBackup = p.deleteBackup
+	h.RestoreTableFromBackup = p.restoreTableFromBackup
 	return p
 }
 

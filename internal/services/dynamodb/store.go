@@ -17,6 +17,7 @@ import (
 type tableRecord struct {
 	Desc dynamodbapi.TableDescription `json:"desc"`
 	Tags []dynamodbapi.Tag            `json:"tags,omitempty"`
+	TTL  *ttlState                    `json:"ttl,omitempty"` // time to live (ttl.go)
 }
 
 // counts are an item count and a size in bytes.

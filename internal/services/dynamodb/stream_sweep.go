@@ -14,53 +14,26 @@ import (
 // than 24 hours and, 24 hours after a stream was disabled, the stream
 // itself. Record ages are read from the provider's clock.
 
-// Sweeper pacing.
+// Stream sweeper pacing.
 const (
-	sweepInterval = time.Minute
-	trimBatch     = 4096 // records deleted per storage transaction
+	streamSweepInterval = time.Minute
+	trimBatch           = 4096 // records deleted per storage transaction
 )
 
-// sweeper is the running retention sweeper.
-type sweeper struct {
-	cancel context.CancelFunc
-	done   chan struct{}
-}
-
-// Start implements service.Starter: it starts the stream retention
-// sweeper.
-func (p *Provider) Start(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
-	p.sweep = sweeper{cancel: cancel, done: done}
-	go func() {
-		defer close(done)
-		t := time.NewTicker(sweepInterval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := p.sweepStreams(ctx); err != nil && ctx.Err() == nil {
-					p.log.Warn("stream retention sweep failed", "err", err)
-				}
+// streamSweepLoop runs a retention pass every streamSweepInterval until
+// ctx ends; Start runs it in the background (background.go).
+func (p *Provider) streamSweepLoop(ctx context.Context) {
+	t := time.NewTicker(streamSweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := p.sweepStreams(ctx); err != nil && ctx.Err() == nil {
+				p.log.Warn("stream retention sweep failed", "err", err)
 			}
 		}
-	}()
-	return nil
-}
-
-// Stop implements service.Stopper: it stops the sweeper and waits for it.
-func (p *Provider) Stop(ctx context.Context) error {
-	if p.sweep.cancel == nil {
-		return nil
-	}
-	p.sweep.cancel()
-	select {
-	case <-p.sweep.done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("stop stream sweeper: %w", ctx.Err())
 	}
 }
 

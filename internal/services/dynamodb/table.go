@@ -13,7 +13,8 @@ import (
 )
 
 // Table and index statuses. unkai creates, updates and backfills within
-// the request, so stored tables are always ACTIVE; AWS goes CREATING →
+// the request, so stored tables are ACTIVE (but for one being restored
+// from a backup, CREATING until its copy ends: restore.go); AWS goes CREATING →
 // ACTIVE (and UPDATING → ACTIVE) over seconds to minutes, and the
 // responses of CreateTable, UpdateTable and DeleteTable carry the
 // transitional status as AWS's do.
@@ -206,6 +207,9 @@ func (p *Provider) deleteTable(ctx context.Context, in *dynamodbapi.DeleteTableI
 		if err != nil {
 			return err
 		}
+		if deref(rec.Desc.TableStatus) == statusCreating {
+			return tableInUse(msgTableBeingCreated, name)
+		}
 		if rec.Desc.DeletionProtectionEnabled != nil && *rec.Desc.DeletionProtectionEnabled {
 			return validation(msgDeletionProtected)
 		}
@@ -226,6 +230,9 @@ func (p *Provider) deleteTable(ctx context.Context, in *dynamodbapi.DeleteTableI
 		start, end := storage.PrefixRange(statsKey(sc, name))
 		if err := deleteRange(ctx, tx, start, end); err != nil {
 			return awserr.Internal(err)
+		}
+		if err := dropTTL(ctx, tx, sc, name); err != nil {
+			return err
 		}
 		if err := tx.Delete(TableKey(sc, name)); err != nil {
 			return awserr.Internal(err)

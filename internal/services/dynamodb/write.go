@@ -22,7 +22,12 @@ func loadSchema(ctx context.Context, r storage.Reader, sc scope.Scope, name stri
 		}
 		return nil, err
 	}
-	return schemaOf(&rec.Desc), nil
+	if deref(rec.Desc.TableStatus) == statusCreating {
+		return nil, resourceNotFound() // being restored (restore.go)
+	}
+	sch := schemaOf(&rec.Desc)
+	sch.TTL = liveTTL(rec)
+	return sch, nil
 }
 
 // loadItem reads the item with the given key attributes; nil when absent.
@@ -159,6 +164,11 @@ func writeItem(tx storage.Txn, sc scope.Scope, sch *schema, st *tableStats, old,
 		use.indexes[idx.Name] += units
 		st.Indexes[idx.Name] = c
 	}
+	// --- TTL: keep the table's expiry index in step (ttl.go) ---
+	if err := ttlIndexWrite(tx, sc, sch, old, nw); err != nil {
+		return use, err
+	}
+	// --- end TTL ---
 	return use, nil
 }
 

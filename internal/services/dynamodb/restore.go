@@ -1,0 +1,369 @@
+package dynamodb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
+	"github.com/unkai-cloud/unkai/internal/arn"
+	"github.com/unkai-cloud/unkai/internal/awserr"
+	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/services/dynamodb/attr"
+	"github.com/unkai-cloud/unkai/internal/storage"
+)
+
+// Restores.
+//
+// RestoreTableFromBackup creates the target table CREATING, with a
+// RestoreSummary, and copies the backup's items into it in batches
+// through writeItem, which builds its indexes and counters; the table
+// turns ACTIVE (RestoreInProgress false) after the last batch. Until then
+// item requests on it answer ResourceNotFoundException and DeleteTable
+// ResourceInUseException, as on AWS. Backups up to syncCopyBytes are
+// restored within the request, larger ones in the background; a restore a
+// crash interrupted is restarted by Start (each batch writes items over
+// what an earlier attempt wrote, so restarting is safe). The backup counts
+// its restores in progress and cannot be deleted meanwhile.
+//
+// As on AWS the restored table has the backup's key schema, indexes,
+// billing, throughput, encryption and table class, but no TTL, stream,
+// tags or deletion protection. Choices where AWS is silent: index
+// overrides replace the backup's index lists and may name any index whose
+// keys are among the backup's attribute definitions; a restore to
+// provisioned billing from an on-demand backup gives indexes without an
+// override the table's throughput.
+
+// restoreJob is the value of a restore's job key.
+type restoreJob struct {
+	BackupArn string `json:"backup"`
+}
+
+func (p *Provider) restoreTableFromBackup(ctx context.Context, in *dynamodbapi.RestoreTableFromBackupInput) (*dynamodbapi.RestoreTableFromBackupOutput, error) {
+	sc := scope.From(ctx)
+	target := deref(in.TargetTableName)
+	backupArn := deref(in.BackupArn)
+	now := p.clock.Now().UTC().Truncate(time.Millisecond)
+	var rec *tableRecord
+	var size int64
+	err := p.store.Update(ctx, func(tx storage.Txn) error {
+		b, err := loadBackup(ctx, tx, sc, backupArn)
+		if err != nil {
+			return err
+		}
+		switch deref(b.Details.BackupStatus) {
+		case backupDeleted:
+			return awserr.New(codeBackupNotFound, http.StatusBadRequest, msgBackupNotFound, backupArn)
+		case backupCreating:
+			return backupInUse()
+		}
+		_, err = tx.Get(ctx, TableKey(sc, target))
+		switch {
+		case err == nil:
+			return awserr.New(codeTableExists, http.StatusBadRequest, msgTargetTableExists, target)
+		case !errors.Is(err, storage.ErrNotFound):
+			return awserr.Internal(err)
+		}
+		d, err := p.restoredDesc(sc, b, in, target, now)
+		if err != nil {
+			return err
+		}
+		rec = &tableRecord{Desc: *d}
+		size = derefInt(b.Details.BackupSizeBytes)
+		if err := saveTable(tx, sc, rec); err != nil {
+			return err
+		}
+		if err := saveStats(ctx, tx, sc, target, &tableStats{}); err != nil {
+			return err
+		}
+		b.Restores++
+		if err := saveBackup(tx, sc, b); err != nil {
+			return err
+		}
+		raw, err := json.Marshal(restoreJob{BackupArn: backupArn})
+		if err != nil {
+			return internalf("encode restore job: %w", err)
+		}
+		return wrapInternal(tx.Put(jobKey(jobRestore, sc, target), raw))
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := describe(rec, &tableStats{})
+	if size > syncCopyBytes {
+		p.bg.run(func(bctx context.Context) {
+			if err := p.finishRestore(bctx, sc, target); err != nil && bctx.Err() == nil {
+				p.bg.log.Error("restore", "table", target, "error", err)
+			}
+		})
+	} else if err := p.finishRestore(context.WithoutCancel(ctx), sc, target); err != nil {
+		return nil, err
+	}
+	return &dynamodbapi.RestoreTableFromBackupOutput{TableDescription: out}, nil
+}
+
+// restoredDesc builds the description of a table restored from b with the
+// request's overrides.
+func (p *Provider) restoredDesc(sc scope.Scope, b *backupRecord, in *dynamodbapi.RestoreTableFromBackupInput,
+	target string, now time.Time) (*dynamodbapi.TableDescription, error) {
+	src := &b.Table
+	tArn := tableARN(sc, target)
+	d := &dynamodbapi.TableDescription{
+		TableName: ptr(target), KeySchema: src.KeySchema, TableStatus: ptr(statusCreating),
+		CreationDateTime: &now, TableArn: ptr(tArn), TableId: ptr(p.ids.UUID()),
+		SSEDescription: src.SSEDescription, TableClassSummary: src.TableClassSummary,
+		DeletionProtectionEnabled: ptr(false), OnDemandThroughput: src.OnDemandThroughput,
+		RestoreSummary: &dynamodbapi.RestoreSummary{
+			SourceBackupArn: b.Details.BackupArn, SourceTableArn: b.Source.TableArn,
+			RestoreDateTime: &now, RestoreInProgress: ptr(true),
+		},
+	}
+	if in.OnDemandThroughputOverride != nil {
+		d.OnDemandThroughput = in.OnDemandThroughputOverride
+	}
+	defs := map[string]string{}
+	for _, a := range src.AttributeDefinitions {
+		defs[deref(a.AttributeName)] = deref(a.AttributeType)
+	}
+	srcBilling := billProvisioned
+	if src.BillingModeSummary != nil && src.BillingModeSummary.BillingMode != nil {
+		srcBilling = *src.BillingModeSummary.BillingMode
+	}
+	billing := srcBilling
+	if in.BillingModeOverride != nil {
+		billing = *in.BillingModeOverride
+	}
+	var pt *dynamodbapi.ProvisionedThroughput
+	switch billing {
+	case billPerRequest:
+		if in.ProvisionedThroughputOverride != nil {
+			return nil, validation(msgThroughputForbidden)
+		}
+		d.BillingModeSummary = &dynamodbapi.BillingModeSummary{BillingMode: ptr(billPerRequest), LastUpdateToPayPerRequestDateTime: &now}
+	default:
+		pt = in.ProvisionedThroughputOverride
+		if pt == nil && srcBilling == billProvisioned {
+			pt = throughputOf(src.ProvisionedThroughput)
+		}
+		if pt == nil {
+			return nil, validation(msgThroughputRequired)
+		}
+		if src.BillingModeSummary != nil || in.BillingModeOverride != nil {
+			d.BillingModeSummary = &dynamodbapi.BillingModeSummary{BillingMode: ptr(billProvisioned)}
+		}
+	}
+	d.ProvisionedThroughput = throughputDesc(pt)
+	if err := restoredIndexes(d, src, in, defs, billing, pt); err != nil {
+		return nil, err
+	}
+	if s := in.SSESpecificationOverride; s != nil {
+		d.SSEDescription = nil
+		if s.Enabled != nil && *s.Enabled {
+			key := deref(s.KMSMasterKeyId)
+			if key == "" {
+				key = p.ids.UUID()
+			}
+			if _, err := arn.Parse(key); err != nil {
+				key = arn.New("kms", sc.Region, sc.Account, "key/"+key).String()
+			}
+			d.SSEDescription = &dynamodbapi.SSEDescription{Status: ptr("ENABLED"), SSEType: ptr("KMS"), KMSMasterKeyArn: ptr(key)}
+		}
+	}
+	d.AttributeDefinitions = usedDefinitions(d, defs)
+	return d, nil
+}
+
+// restoredIndexes sets the restored table's indexes: the backup's, or the
+// overrides, with throughput fitting the billing mode.
+func restoredIndexes(d, src *dynamodbapi.TableDescription, in *dynamodbapi.RestoreTableFromBackupInput,
+	defs map[string]string, billing string, pt *dynamodbapi.ProvisionedThroughput) error {
+	tArn := deref(d.TableArn)
+	tableKey := keyDefOf(src.KeySchema)
+	var missing []string
+	checkDefined := func(ks []dynamodbapi.KeySchemaElement) {
+		for _, e := range ks {
+			if _, ok := defs[deref(e.AttributeName)]; !ok {
+				missing = append(missing, deref(e.AttributeName))
+			}
+		}
+	}
+	if in.LocalSecondaryIndexOverride != nil {
+		for _, l := range in.LocalSecondaryIndexOverride {
+			name := deref(l.IndexName)
+			if err := checkKeySchema(l.KeySchema); err != nil {
+				return err
+			}
+			if _, err := checkProjection(l.Projection); err != nil {
+				return err
+			}
+			k := keyDefOf(l.KeySchema)
+			if k.Hash != tableKey.Hash {
+				return validation(msgLSIHash, name, k.Hash, tableKey.Hash)
+			}
+			if k.Range == "" {
+				return validation(msgLSINeedsRange, name)
+			}
+			checkDefined(l.KeySchema)
+			d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, dynamodbapi.LocalSecondaryIndexDescription{
+				IndexName: l.IndexName, KeySchema: l.KeySchema, Projection: projectionOrAll(l.Projection),
+				IndexArn: ptr(tArn + "/index/" + name),
+			})
+		}
+	} else {
+		for _, l := range src.LocalSecondaryIndexes {
+			l.IndexArn = ptr(tArn + "/index/" + deref(l.IndexName))
+			l.ItemCount, l.IndexSizeBytes = nil, nil
+			d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, l)
+		}
+	}
+	if in.GlobalSecondaryIndexOverride != nil {
+		for _, g := range in.GlobalSecondaryIndexOverride {
+			name := deref(g.IndexName)
+			if err := checkKeySchema(g.KeySchema); err != nil {
+				return err
+			}
+			if _, err := checkProjection(g.Projection); err != nil {
+				return err
+			}
+			if err := checkIndexThroughput(billing, name, g.ProvisionedThroughput); err != nil {
+				return err
+			}
+			checkDefined(g.KeySchema)
+			d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes,
+				gsiDesc(tArn, name, g.KeySchema, g.Projection, g.ProvisionedThroughput, g.OnDemandThroughput))
+		}
+	} else {
+		for _, g := range src.GlobalSecondaryIndexes {
+			gpt := throughputOf(g.ProvisionedThroughput)
+			switch {
+			case billing == billPerRequest:
+				gpt = nil
+			case derefInt(gpt.ReadCapacityUnits) == 0:
+				gpt = pt
+			}
+			d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes,
+				gsiDesc(tArn, deref(g.IndexName), g.KeySchema, g.Projection, gpt, g.OnDemandThroughput))
+		}
+	}
+	if len(missing) > 0 {
+		var names []string
+		for _, a := range src.AttributeDefinitions {
+			names = append(names, deref(a.AttributeName))
+		}
+		return validation(msgKeysNotDefined, joinComma(missing), joinComma(names))
+	}
+	return nil
+}
+
+// finishRestore copies a restore's backup into its table in batches and
+// makes the table ACTIVE. It is idempotent: Start calls it again for a
+// restore a crash interrupted.
+func (p *Provider) finishRestore(ctx context.Context, sc scope.Scope, target string) error {
+	raw, err := p.store.Get(ctx, jobKey(jobRestore, sc, target))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return awserr.Internal(err)
+	}
+	var job restoreJob
+	if err := json.Unmarshal(raw, &job); err != nil {
+		return internalf("decode restore job: %w", err)
+	}
+	_, id, err := parseBackupARN(sc, job.BackupArn)
+	if err != nil {
+		return internalf("restore job: %w", err)
+	}
+	prefix := backupDataPrefix(sc, id)
+	cursor, end := storage.PrefixRange(prefix)
+	shard := p.statsShard()
+	for {
+		var next []byte
+		done := true
+		err := p.store.Update(ctx, func(tx storage.Txn) error {
+			next, done = nil, true
+			rec, err := loadTable(ctx, tx, sc, target)
+			if err != nil {
+				return err
+			}
+			if deref(rec.Desc.TableStatus) != statusCreating {
+				return nil
+			}
+			sch := schemaOf(&rec.Desc)
+			st, err := loadStatsShard(ctx, tx, sc, target, shard)
+			if err != nil {
+				return err
+			}
+			it := tx.Scan(ctx, cursor, end, storage.ScanOptions{Limit: copyBatchItems})
+			var items []attr.Item
+			for it.Next() {
+				next = storage.KeyAfter(it.Key())
+				item, err := attr.UnmarshalItem(it.Value())
+				if err != nil {
+					it.Close()
+					return internalf("decode backup item: %w", err)
+				}
+				items = append(items, item)
+			}
+			if err := it.Close(); err != nil {
+				return awserr.Internal(err)
+			}
+			for _, item := range items {
+				old, err := loadItem(ctx, tx, sc, sch, item)
+				if err != nil {
+					return err
+				}
+				if _, err := writeItem(tx, sc, indexableBy(sch, item), st, old, item, p.userChange()); err != nil {
+					return err
+				}
+			}
+			done = len(items) < copyBatchItems
+			return saveStatsShard(tx, sc, target, shard, st)
+		})
+		if err != nil {
+			return err
+		}
+		if done {
+			break
+		}
+		cursor = next
+	}
+	return p.store.Update(ctx, func(tx storage.Txn) error {
+		rec, err := loadTable(ctx, tx, sc, target)
+		if err == nil && deref(rec.Desc.TableStatus) == statusCreating {
+			rec.Desc.TableStatus = ptr(statusActive)
+			if rec.Desc.RestoreSummary != nil {
+				rec.Desc.RestoreSummary.RestoreInProgress = ptr(false)
+			}
+			if err := saveTable(tx, sc, rec); err != nil {
+				return err
+			}
+		}
+		if b, err := loadBackup(ctx, tx, sc, job.BackupArn); err == nil && b.Restores > 0 {
+			b.Restores--
+			if err := saveBackup(tx, sc, b); err != nil {
+				return err
+			}
+		}
+		return wrapInternal(tx.Delete(jobKey(jobRestore, sc, target)))
+	})
+}
+
+// indexableBy returns sch without the indexes whose key attributes it
+// holds with the wrong type (possible with index overrides); DynamoDB
+// leaves such items out of those indexes, as a backfill does.
+func indexableBy(sch *schema, it attr.Item) *schema {
+	if checkIndexKeys(sch, it, false) == nil {
+		return sch
+	}
+	out := *sch
+	out.Indexes = nil
+	for _, idx := range sch.Indexes {
+		if checkIndexKeys(&schema{Types: sch.Types, Indexes: []indexDef{idx}}, it, false) == nil {
+			out.Indexes = append(out.Indexes, idx)
+		}
+	}
+	return &out
+}
