@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 feature/s3/manager is deprecated upstream, but it is what applications use today.
+
 package e2e
 
 import (
@@ -156,8 +158,9 @@ func TestS3MultipartTransferManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := patterned(40<<20, 7)
-	// The brief asks for feature/s3/manager; its successor is still v0.
-	up := manager.NewUploader(c, func(u *manager.Uploader) { u.PartSize = 5 << 20 }) //nolint:staticcheck // SA1019: manager is deprecated upstream
+	// feature/s3/manager is the transfer manager applications use today;
+	// its successor (feature/s3/transfermanager) is still v0.
+	up := manager.NewUploader(c, func(u *manager.Uploader) { u.PartSize = 5 << 20 })
 	res, err := up.Upload(ctx, &s3.PutObjectInput{Bucket: aws.String("tm-bucket"), Key: aws.String("forty"),
 		Body: bytes.NewReader(body), ChecksumAlgorithm: s3types.ChecksumAlgorithmCrc32})
 	if err != nil {
@@ -166,8 +169,8 @@ func TestS3MultipartTransferManager(t *testing.T) {
 	if !strings.HasSuffix(aws.ToString(res.ETag), `-8"`) {
 		t.Errorf("ETag %s, want 8 parts", aws.ToString(res.ETag))
 	}
-	down := manager.NewDownloader(c, func(d *manager.Downloader) { d.PartSize = 5 << 20 }) //nolint:staticcheck // SA1019: as above
-	buf := manager.NewWriteAtBuffer(nil)                                                   //nolint:staticcheck // SA1019: as above
+	down := manager.NewDownloader(c, func(d *manager.Downloader) { d.PartSize = 5 << 20 })
+	buf := manager.NewWriteAtBuffer(nil)
 	n, err := down.Download(ctx, buf, &s3.GetObjectInput{Bucket: aws.String("tm-bucket"), Key: aws.String("forty"),
 		ChecksumMode: s3types.ChecksumModeEnabled})
 	if err != nil {
