@@ -36,7 +36,8 @@ func TestBadInput(t *testing.T) {
 		{"ec2 bad boolean", "POST", "/", map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Authorization": sigHeader("ec2")}, "Action=DescribeRegions&Version=2016-11-15&AllRegions=maybe", 400, "AllRegions"},
 		{"malformed signature", "POST", "/", map[string]string{"X-Amz-Target": ddb + "ListTables", "Content-Type": "application/x-amz-json-1.0", "Authorization": "AWS4-HMAC-SHA256 Credential=x"}, `{}`, 400, "IncompleteSignature"},
 		{"rest unknown route", "GET", "/2015-03-31/nothing-here", map[string]string{"Authorization": sigHeader("lambda")}, "", 404, "UnknownOperationException"},
-		{"unidentified request goes to S3", "POST", "/nowhere", nil, "hello", 405, "MethodNotAllowed"},
+		{"unidentified request goes to S3", "POST", "/nowhere", nil, "hello", 404, "NoSuchBucket"},
+		{"unidentified request to S3 with an unknown method", "PATCH", "/nowhere", nil, "hello", 405, "MethodNotAllowed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, err := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))

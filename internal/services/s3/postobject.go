@@ -15,6 +15,7 @@ import (
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/sigv4"
+	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
 // Limits on the form fields before the file. S3 refuses forms whose
@@ -35,6 +36,13 @@ const (
 // the default account, and a signed one as its access key's account.
 func (p *Provider) postObject(ctx context.Context, in *s3api.PostObjectRequest) (*s3api.PostObjectOutput, error) {
 	bucket := deref(in.Bucket)
+	// The bucket's name is global; its owner is known only once the
+	// form's credential is read, but a missing bucket is answered first.
+	if _, err := p.store.Get(ctx, NameKey(bucket)); errors.Is(err, storage.ErrNotFound) {
+		return nil, errNoSuchBucket()
+	} else if err != nil {
+		return nil, awserr.Internal(err)
+	}
 	mt, params, err := mime.ParseMediaType(deref(in.ContentType))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return nil, awserr.New("PreconditionFailed", http.StatusPreconditionFailed,
