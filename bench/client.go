@@ -11,6 +11,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -75,13 +77,16 @@ func newClient(o clientOptions) *client {
 // close drops idle connections.
 func (c *client) close() { c.hc.CloseIdleConnections() }
 
-// finishPlan computes the payload hash of every request, once per distinct
-// body (requests that share a body slice share the hash).
+// finishPlan computes the payload hash of every request that has none,
+// once per distinct body (requests that share a body slice share the hash).
 func finishPlan(p *plan) {
 	hash := func(reqs []request) {
 		var prev []byte
 		var prevHash string
 		for i := range reqs {
+			if reqs[i].payloadHash != "" {
+				continue
+			}
 			b := reqs[i].body
 			if prevHash != "" && len(b) == len(prev) && (len(b) == 0 || &b[0] == &prev[0]) {
 				reqs[i].payloadHash = prevHash
@@ -93,6 +98,7 @@ func finishPlan(p *plan) {
 		}
 	}
 	hash(p.requests)
+	hash(p.seed)
 	for i := range p.setup {
 		one := []request{p.setup[i].req}
 		hash(one)
@@ -103,26 +109,37 @@ func finishPlan(p *plan) {
 // do sends r and drains the answer. It returns the status and, when keep is
 // set, up to maxKeep bytes of the body.
 func (c *client) do(ctx context.Context, r *request, keep bool) (int, []byte, error) {
+	var limit int64
+	if keep {
+		limit = int64(c.maxKeep)
+	}
+	status, _, body, err := c.call(ctx, r, limit)
+	return status, body, err
+}
+
+// call sends r and drains the answer. It returns the status, the headers
+// and up to keep bytes of the body.
+func (c *client) call(ctx context.Context, r *request, keep int64) (int, http.Header, []byte, error) {
 	req, err := c.newRequest(ctx, r)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
 	var body []byte
-	if keep {
-		body, err = io.ReadAll(io.LimitReader(resp.Body, int64(c.maxKeep)))
+	if keep > 0 {
+		body, err = io.ReadAll(io.LimitReader(resp.Body, keep))
 		if err != nil {
-			return resp.StatusCode, body, fmt.Errorf("read answer: %w", err)
+			return resp.StatusCode, resp.Header, body, fmt.Errorf("read answer: %w", err)
 		}
 	}
 	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return resp.StatusCode, body, fmt.Errorf("read answer: %w", err)
+		return resp.StatusCode, resp.Header, body, fmt.Errorf("read answer: %w", err)
 	}
-	return resp.StatusCode, body, nil
+	return resp.StatusCode, resp.Header, body, nil
 }
 
 // newRequest builds and signs the HTTP request for r.
@@ -193,6 +210,36 @@ func (c *client) runSetup(ctx context.Context, steps []step, wait time.Duration)
 		}
 	}
 	return nil
+}
+
+// runSeed sends reqs from workers concurrent clients; each must answer
+// 2xx. It stops at the first failure.
+func (c *client) runSeed(ctx context.Context, reqs []request, workers int) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(reqs)) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := next.Add(1) - 1
+				if i >= int64(len(reqs)) {
+					return
+				}
+				r := &reqs[i]
+				status, body, err := c.do(ctx, r, true)
+				if err == nil && status/100 != 2 {
+					err = fmt.Errorf("status %d: %s", status, snippet(body))
+				}
+				if err != nil {
+					cancel(fmt.Errorf("seed %s %s: %w", r.method, r.path, err))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return context.Cause(ctx)
 }
 
 // snippet shortens an answer body for an error message.

@@ -18,7 +18,13 @@ import (
 // a benchmark can call ServeHTTP with no network in between.
 func newGateway(tb testing.TB, log *slog.Logger) http.Handler {
 	tb.Helper()
-	srv, err := app.New(app.Config{Ephemeral: true, Auth: app.AuthOpen}, app.WithLogger(log))
+	return newGatewayWith(tb, app.Config{Ephemeral: true, Auth: app.AuthOpen}, log)
+}
+
+// newGatewayWith builds a whole server of cfg without listening.
+func newGatewayWith(tb testing.TB, cfg app.Config, log *slog.Logger) http.Handler {
+	tb.Helper()
+	srv, err := app.New(cfg, app.WithLogger(log))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -128,6 +134,70 @@ func BenchmarkGatewayDescribeLogGroupsWarn(b *testing.B) {
 	benchServe(b, warnLog(), "logs.DescribeLogGroups")
 }
 func BenchmarkGatewayListBucketsWarn(b *testing.B) { benchServe(b, warnLog(), "s3.ListBuckets") }
+
+// benchServeS3 serves the requests of an S3 op (objects of size bytes over
+// 1,000 keys, sent as the load sends them) through a gateway storing on
+// disk, as the server does by default, after the op's setup and seed. The
+// requests are signed before the timer starts.
+func benchServeS3(b *testing.B, opName string, size int) {
+	gw := newGatewayWith(b, app.Config{DataDir: b.TempDir(), Auth: app.AuthOpen}, warnLog())
+	o, err := lookupOp(opName)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := o.build(params{region: "us-east-1", resource: "bench", keys: 1000, size: size})
+	if err != nil {
+		b.Fatal(err)
+	}
+	finishPlan(&p)
+	u, err := checkEndpoint(context.Background(), "http://127.0.0.1:4566", false, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newClient(clientOptions{endpoint: u, conns: 1, region: "us-east-1", service: o.service, accessKey: "test", secretKey: "test"})
+	sign := func(r *request) *http.Request {
+		req, err := c.newRequest(context.Background(), r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.RequestURI = req.URL.RequestURI()
+		return req
+	}
+	w := &discardWriter{header: http.Header{}}
+	serve := func(req *http.Request, body []byte) {
+		r := *req
+		u := *req.URL
+		r.URL = &u
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		clear(w.header)
+		w.code = 0
+		gw.ServeHTTP(w, &r)
+		if w.code != 0 && w.code/100 != 2 {
+			b.Fatalf("%s %s: status %d", req.Method, req.URL, w.code)
+		}
+	}
+	for _, s := range p.setup {
+		serve(sign(&s.req), s.req.body)
+	}
+	for i := range p.seed {
+		serve(sign(&p.seed[i]), p.seed[i].body)
+	}
+	reqs := make([]*http.Request, len(p.requests))
+	for i := range reqs {
+		reqs[i] = sign(&p.requests[i])
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		serve(reqs[i%len(reqs)], p.requests[i%len(reqs)].body)
+		i++
+	}
+}
+
+func BenchmarkGatewayS3PutObject4KiB(b *testing.B) { benchServeS3(b, "s3.PutObject", 4096) }
+func BenchmarkGatewayS3GetObject4KiB(b *testing.B) { benchServeS3(b, "s3.GetObject", 4096) }
 
 // BenchmarkLoopbackListTables goes through a real listener on 127.0.0.1
 // (unkaitest) with bench's client: signing, HTTP both ways, the server.

@@ -39,23 +39,33 @@ type loadConfig struct {
 
 // loadResult is the outcome of a load run (the -json output).
 type loadResult struct {
-	Op          string           `json:"op"`
-	Endpoint    string           `json:"endpoint"`
-	Concurrency int              `json:"concurrency"`
-	Signed      bool             `json:"signed"`
-	Seconds     float64          `json:"duration_s"`
-	Requests    uint64           `json:"requests"`
-	Errors      uint64           `json:"errors"`
-	RPS         float64          `json:"requests_per_s"`
-	Latency     latencySummary   `json:"latency_ms"`
-	Status      map[string]int64 `json:"status"`
-	FirstError  string           `json:"first_error,omitempty"`
-	LoadAvg     string           `json:"loadavg_before,omitempty"`
+	Op          string  `json:"op"`
+	Endpoint    string  `json:"endpoint"`
+	Concurrency int     `json:"concurrency"`
+	Signed      bool    `json:"signed"`
+	Seconds     float64 `json:"duration_s"`
+	Requests    uint64  `json:"requests"`
+	Errors      uint64  `json:"errors"`
+	RPS         float64 `json:"requests_per_s"`
+	// MBps is payload megabytes (10^6) per second moved by successful
+	// requests, for ops that move bodies; a multipart upload counts as one
+	// request.
+	MBps       float64          `json:"mb_per_s,omitempty"`
+	Latency    latencySummary   `json:"latency_ms"`
+	Status     map[string]int64 `json:"status"`
+	FirstError string           `json:"first_error,omitempty"`
+	LoadAvg    string           `json:"loadavg_before,omitempty"`
 	// ClientCPUus and ServerCPUus are CPU microseconds per request used by
 	// bench itself and by the server (-pid); 0 when not measured.
 	ClientCPUus float64 `json:"client_cpu_us_per_request,omitempty"`
 	ServerCPUus float64 `json:"server_cpu_us_per_request,omitempty"`
+	// ServerMaxRSSMiB is the largest resident memory of the server (-pid)
+	// sampled every 20 ms while measuring.
+	ServerMaxRSSMiB float64 `json:"server_max_rss_mib,omitempty"`
 }
+
+// seedWorkers is how many clients send a plan's seed requests.
+const seedWorkers = 16
 
 // latencySummary is a latency distribution in milliseconds.
 type latencySummary struct {
@@ -103,8 +113,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.BoolVar(&cfg.skipSetup, "skip-setup", false, "do not issue the op's setup requests")
 	fs.StringVar(&cfg.params.resource, "resource", "unkai-bench", "table or bucket that data ops create and use")
 	fs.IntVar(&cfg.params.keys, "keys", 1000, "key space of data ops")
-	fs.IntVar(&cfg.params.size, "size", 1024, "value or object size of data ops, in bytes")
-	fs.IntVar(&cfg.serverPID, "pid", 0, "server process id: report its CPU time per request (Linux)")
+	cfg.params.size, cfg.params.part = 1024, 8<<20
+	fs.Var(sizeFlag{&cfg.params.size}, "size", "value or object size of data ops, in bytes (K, M, G suffixes: binary)")
+	fs.Var(sizeFlag{&cfg.params.part}, "part", "part size of s3.Multipart")
+	fs.StringVar(&cfg.params.payload, "payload", payloadUnsigned, "how S3 bodies are sent: unsigned, sha256, sdk-http or sdk-https (aws-sdk-go-v2's defaults)")
+	fs.IntVar(&cfg.serverPID, "pid", 0, "server process id: report its CPU time per request and peak memory (Linux)")
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -167,22 +180,38 @@ func load(ctx context.Context, cfg loadConfig, progress io.Writer) (*loadResult,
 	if err != nil {
 		return nil, err
 	}
+	cfg.params.parallel = cfg.concurrency
 	p, err := o.build(cfg.params)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", o.name, err)
 	}
-	if len(p.requests) == 0 {
+	if len(p.requests) == 0 && p.run == nil {
 		return nil, fmt.Errorf("%s: the plan has no requests", o.name)
 	}
 	finishPlan(&p)
+	workers := cfg.concurrency
+	if p.workers > 0 {
+		workers = p.workers
+	}
+	conns := max(cfg.concurrency, workers)
+	if len(p.seed) > 0 && !cfg.skipSetup {
+		conns = max(conns, seedWorkers)
+	}
 	c := newClient(clientOptions{
-		endpoint: u, conns: cfg.concurrency, timeout: cfg.timeout, region: cfg.region, service: o.service,
+		endpoint: u, conns: conns, timeout: cfg.timeout, region: cfg.region, service: o.service,
 		accessKey: cfg.accessKey, secretKey: cfg.secretKey, unsigned: cfg.unsigned, insecureTLS: cfg.insecureTLS,
 	})
 	defer c.close()
-	if !cfg.skipSetup && len(p.setup) > 0 {
-		fmt.Fprintf(progress, "bench: setup of %s: %d requests\n", o.name, len(p.setup))
+	if !cfg.skipSetup && len(p.setup)+len(p.seed) > 0 {
+		fmt.Fprintf(progress, "bench: setup of %s: %d requests", o.name, len(p.setup))
+		if len(p.seed) > 0 {
+			fmt.Fprintf(progress, ", then %d from %d clients", len(p.seed), seedWorkers)
+		}
+		fmt.Fprintln(progress)
 		if err := c.runSetup(ctx, p.setup, 30*time.Second); err != nil {
+			return nil, err
+		}
+		if err := c.runSeed(ctx, p.seed, seedWorkers); err != nil {
 			return nil, err
 		}
 	}
@@ -194,12 +223,16 @@ func load(ctx context.Context, cfg loadConfig, progress io.Writer) (*loadResult,
 	var counter atomic.Uint64
 	measureFrom := time.Now().Add(cfg.warmup)
 	cpuCh := make(chan *cpuMeter, 1)
+	rssCh := make(chan func() float64, 1)
 	go func() {
 		t := time.NewTimer(time.Until(measureFrom))
 		defer t.Stop()
 		select {
 		case <-t.C:
 			cpuCh <- startCPU(cfg.serverPID)
+			if cfg.serverPID > 0 {
+				rssCh <- sampleRSS(ctx, cfg.serverPID, 20*time.Millisecond)
+			}
 		case <-ctx.Done():
 			cpuCh <- nil
 		}
@@ -208,7 +241,7 @@ func load(ctx context.Context, cfg loadConfig, progress io.Writer) (*loadResult,
 	if cfg.duration > 0 {
 		until = measureFrom.Add(cfg.duration)
 	}
-	stats := make([]*workerStats, cfg.concurrency)
+	stats := make([]*workerStats, workers)
 	var wg sync.WaitGroup
 	for w := range stats {
 		ws := &workerStats{status: map[int]int64{}}
@@ -220,6 +253,9 @@ func load(ctx context.Context, cfg loadConfig, progress io.Writer) (*loadResult,
 	var ownCPU, serverCPU time.Duration = -1, -1
 	if m := <-cpuCh; m != nil {
 		ownCPU, serverCPU = m.stop()
+		if cfg.serverPID > 0 {
+			res.ServerMaxRSSMiB = (<-rssCh)()
+		}
 	}
 
 	var total histogram
@@ -243,6 +279,7 @@ func load(ctx context.Context, cfg loadConfig, progress io.Writer) (*loadResult,
 	res.Seconds = elapsed.Seconds()
 	if res.Seconds > 0 {
 		res.RPS = float64(res.Requests) / res.Seconds
+		res.MBps = float64(res.Requests-res.Errors) * float64(p.bytesPer) / 1e6 / res.Seconds
 	}
 	res.Latency = summarize(&total)
 	if res.Requests > 0 {
@@ -279,14 +316,25 @@ func loadWorker(ctx context.Context, c *client, p *plan, ws *workerStats, counte
 			warm++
 			seq = warm
 		}
-		r := &p.requests[pick(seq, len(p.requests))]
-		req, err := c.newRequest(ctx, r)
-		if err != nil {
-			ws.fail(err)
-			return
+		var (
+			status  int
+			errBody []byte
+			err     error
+			start   time.Time
+		)
+		if p.run != nil {
+			start = time.Now()
+			status, errBody, err = p.run(ctx, c, seq)
+		} else {
+			r := &p.requests[pick(seq, len(p.requests))]
+			req, rerr := c.newRequest(ctx, r)
+			if rerr != nil {
+				ws.fail(rerr)
+				return
+			}
+			start = time.Now()
+			status, errBody, err = send(c, req, ws.firstError == "")
 		}
-		start := time.Now()
-		status, errBody, err := send(c, req, ws.firstError == "")
 		lat := time.Since(start)
 		if ctx.Err() != nil {
 			return // interrupted: the cut-off request is not counted
@@ -366,7 +414,14 @@ func printLoad(w io.Writer, r *loadResult) {
 	}
 	fmt.Fprintf(w, "%s at %s, %d clients, %s, %.2fs (load average before: %s)\n",
 		r.Op, r.Endpoint, r.Concurrency, signed, r.Seconds, r.LoadAvg)
-	fmt.Fprintf(w, "  requests  %d  (%.0f req/s)  errors %d\n", r.Requests, r.RPS, r.Errors)
+	rate := fmt.Sprintf("%.0f", r.RPS)
+	if r.RPS < 100 {
+		rate = fmt.Sprintf("%.3g", r.RPS)
+	}
+	fmt.Fprintf(w, "  requests  %d  (%s req/s)  errors %d\n", r.Requests, rate, r.Errors)
+	if r.MBps > 0 {
+		fmt.Fprintf(w, "  payload   %.1f MB/s\n", r.MBps)
+	}
 	l := r.Latency
 	fmt.Fprintf(w, "  latency   p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (mean %s, min %s)\n",
 		fmtMS(l.P50), fmtMS(l.P90), fmtMS(l.P99), fmtMS(l.P999), fmtMS(l.Max), fmtMS(l.Mean), fmtMS(l.Min))
@@ -386,6 +441,9 @@ func printLoad(w io.Writer, r *loadResult) {
 			fmt.Fprintf(w, "  server %.1fµs/request", r.ServerCPUus)
 		}
 		fmt.Fprintln(w)
+	}
+	if r.ServerMaxRSSMiB > 0 {
+		fmt.Fprintf(w, "  memory    server peak %.1f MiB resident (sampled every 20 ms)\n", r.ServerMaxRSSMiB)
 	}
 	if r.FirstError != "" {
 		fmt.Fprintf(w, "  first error: %s\n", r.FirstError)

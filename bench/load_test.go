@@ -77,7 +77,7 @@ func TestRunLoadOutput(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 		t.Fatalf("-json output: %v\n%s", err, out.String())
 	}
-	if res.Requests != 50 || res.Errors != 0 || res.Concurrency != 2 || !res.Signed || res.ClientCPUus < 0 || res.ServerCPUus < 0 {
+	if res.Requests != 50 || res.Errors != 0 || res.Concurrency != 2 || !res.Signed || res.ClientCPUus < 0 || res.ServerCPUus < 0 || res.ServerMaxRSSMiB <= 0 {
 		t.Errorf("result %+v", res)
 	}
 	out.Reset()

@@ -3,6 +3,8 @@
 // it:
 //
 //	bench load  -endpoint http://127.0.0.1:4566 -op dynamodb.ListTables -c 32 -d 10s
+//	bench load  -endpoint http://127.0.0.1:9000 -access-key benchadmin -secret-key benchadmin-secret -op s3.PutObject -size 4K -c 16 -d 10s
+//	bench load  -op s3.Multipart -size 1G -part 8M -c 4 -n 1 -timeout 5m
 //	bench start -n 20 -- /tmp/unkai --data-dir {data} --addr 127.0.0.1:4599
 //	bench rss   -runs 3 -- /tmp/unkai --ephemeral --addr 127.0.0.1:4599
 //	bench ops
@@ -10,7 +12,8 @@
 // load drives one operation with SigV4-signed requests from concurrent
 // keep-alive clients and reports throughput, latency percentiles and errors;
 // start times process start to listening; rss reads a running server's
-// resident memory. Every subcommand takes -json for machine-readable output.
+// resident memory. bench/peers/ holds scripts that install and run peers
+// (MinIO) on loopback. Every subcommand takes -json for machine-readable output.
 // Run start and rss against a pre-built binary, not `go run`.
 package main
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -31,8 +32,17 @@ type params struct {
 	resource string
 	// keys is the key space data ops spread over.
 	keys int
-	// size is the value or object size of writes, in bytes.
+	// size is the value or object size of writes, in bytes (the whole
+	// object's for s3.Multipart).
 	size int
+	// part is the part size of multipart uploads, in bytes.
+	part int
+	// parallel is how many parts of one multipart upload are in flight
+	// (the load's -c).
+	parallel int
+	// payload is how S3 bodies are sent: one of the payload* modes; ""
+	// means payloadUnsigned.
+	payload string
 }
 
 // plan is what load sends: setup steps once, then requests in turn.
@@ -42,7 +52,24 @@ type plan struct {
 	// request's sequence number. All are built (and their payload hashed)
 	// before the load starts, so bodies are reused.
 	requests []request
+	// seed requests are sent once after setup, concurrently; each must
+	// answer 2xx (objects to read or list).
+	seed []request
+	// run, when set, replaces requests: one call is one unit of work of
+	// several requests (a whole multipart upload or listing), timed and
+	// counted as one request.
+	run task
+	// workers, when above 0, is the number of load workers instead of -c
+	// (which the op then uses on its own terms).
+	workers int
+	// bytesPer is the payload bytes one request (or run) moves, for MB/s.
+	bytesPer int64
 }
+
+// task is one unit of work of a compound op. It answers like send: the
+// HTTP status of the request that decided the outcome, the start of an
+// error answer's body, or an error that is not an HTTP status.
+type task func(ctx context.Context, c *client, seq uint64) (status int, errBody []byte, err error)
 
 // request is one HTTP request before signing.
 type request struct {
@@ -51,7 +78,9 @@ type request struct {
 	path   string
 	header http.Header
 	body   []byte
-	// payloadHash is the hex SHA-256 of body, filled in by plan.finish.
+	// payloadHash is the X-Amz-Content-Sha256 value signed for body: a
+	// literal such as UNSIGNED-PAYLOAD when set by the op, else the hex
+	// SHA-256 of body, filled in by finishPlan.
 	payloadHash string
 }
 
@@ -89,10 +118,14 @@ func opTable() map[string]op {
 			build: ddbGetItem},
 		{name: "dynamodb.Query", service: "dynamodb", about: "DynamoDB Query of 16 partitions holding -keys items (creates and fills <-resource>-ranged)",
 			build: ddbQuery},
-		{name: "s3.PutObject", service: "s3", about: "S3 PutObject of -size byte objects over -keys keys (creates bucket -resource)",
+		{name: "s3.PutObject", service: "s3", about: "S3 PutObject of -size byte objects over -keys keys, sent as -payload (creates bucket -resource)",
 			build: s3PutObject},
 		{name: "s3.GetObject", service: "s3", about: "S3 GetObject of -keys objects of -size bytes (creates and fills bucket -resource)",
 			build: s3GetObject},
+		{name: "s3.Multipart", service: "s3", about: "S3 multipart upload of -size bytes in -part byte parts, -c parts at a time; one upload is one request",
+			build: s3Multipart},
+		{name: "s3.ListObjectsV2", service: "s3", about: "S3 ListObjectsV2 of -keys objects under a prefix in pages of 1,000; one full listing is one request (seeds bucket <-resource>-list)",
+			build: s3ListObjects},
 	}
 	m := make(map[string]op, len(ops))
 	for _, o := range ops {
@@ -305,53 +338,6 @@ func ddbQuery(p params) (plan, error) {
 		}
 	}
 	return plan{setup: append(setup, stepsOf(puts)...), requests: queries}, nil
-}
-
-// s3Bucket is the setup that creates bucket name in region.
-func s3Bucket(name, region string) step {
-	r := request{method: http.MethodPut, path: "/" + name, header: http.Header{}}
-	if region != "" && region != "us-east-1" {
-		r.body = []byte(`<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>` +
-			region + `</LocationConstraint></CreateBucketConfiguration>`)
-	}
-	return step{req: r, ok: okOrBody("BucketAlreadyOwnedByYou")}
-}
-
-func s3Puts(p params) ([]request, error) {
-	if err := checkSizes(p, 0); err != nil {
-		return nil, err
-	}
-	body := filler(p.size)
-	reqs := make([]request, p.keys)
-	for i := range reqs {
-		reqs[i] = request{
-			method: http.MethodPut,
-			path:   "/" + p.resource + "/" + keyName(i),
-			header: http.Header{"Content-Type": {"application/octet-stream"}},
-			body:   body, // one body shared by every key
-		}
-	}
-	return reqs, nil
-}
-
-func s3PutObject(p params) (plan, error) {
-	puts, err := s3Puts(p)
-	if err != nil {
-		return plan{}, err
-	}
-	return plan{setup: []step{s3Bucket(p.resource, p.region)}, requests: puts}, nil
-}
-
-func s3GetObject(p params) (plan, error) {
-	puts, err := s3Puts(p)
-	if err != nil {
-		return plan{}, err
-	}
-	gets := make([]request, p.keys)
-	for i := range gets {
-		gets[i] = request{method: http.MethodGet, path: "/" + p.resource + "/" + keyName(i), header: http.Header{}}
-	}
-	return plan{setup: append([]step{s3Bucket(p.resource, p.region)}, stepsOf(puts)...), requests: gets}, nil
 }
 
 // stepsOf turns requests into setup steps that must answer 2xx.

@@ -188,3 +188,34 @@ func parseStatus(b []byte) (procStatus, error) {
 	}
 	return st, nil
 }
+
+// sampleRSS reads the resident memory of process pid every interval until
+// the returned function is called, which reports the largest value seen in
+// MiB (0 when none could be read).
+func sampleRSS(ctx context.Context, pid int, every time.Duration) func() float64 {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan int64, 1)
+	path := "/proc/" + strconv.Itoa(pid) + "/status"
+	go func() {
+		var peak int64
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			if b, err := os.ReadFile(path); err == nil {
+				if st, err := parseStatus(b); err == nil {
+					peak = max(peak, st.rssKiB)
+				}
+			}
+			select {
+			case <-ctx.Done():
+				done <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() float64 {
+		cancel()
+		return float64(<-done) / 1024
+	}
+}
