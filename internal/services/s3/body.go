@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
@@ -67,11 +68,56 @@ func bodyError(err error) error {
 		"The request body terminated unexpectedly").WithCause(err)
 }
 
-// blob is a body written to the blob directory.
+// blob is a stored body: a file of the blob directory named id, or, for
+// a small object body, the bytes themselves (inline, id empty).
 type blob struct {
-	id   string
-	size int64
-	md5  []byte
+	id     string
+	size   int64
+	md5    []byte
+	inline []byte
+}
+
+// maxInline is the largest object body kept in its metadata record
+// instead of a file. Creating, syncing and later removing a file costs
+// more than the whole rest of a small PUT (about 0.5 ms of the 0.7 ms of
+// a 4 KiB PUT here), while an inline body commits with the record in one
+// storage write. Versions share nothing, so an inline body is copied into
+// each record that names it (the current record and its version record).
+const maxInline = 8 << 10
+
+// writeBody stores an object's body: inline when it has at most limit
+// bytes, else in a new file named id as writeBlob does (always in a file
+// when limit is negative). Every byte is also written to also.
+func writeBody(dir, id string, body io.Reader, also io.Writer, limit int) (*blob, error) {
+	if limit < 0 {
+		return writeBlob(dir, id, body, also)
+	}
+	buf := make([]byte, limit+1)
+	n, err := io.ReadFull(body, buf)
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		data := buf[:n:n]
+		h := md5.New()
+		h.Write(data)
+		if _, err := also.Write(data); err != nil {
+			return nil, awserr.Internal(err)
+		}
+		if data == nil {
+			data = []byte{}
+		}
+		return &blob{size: int64(n), md5: h.Sum(nil), inline: data}, nil
+	case err != nil:
+		return nil, bodyError(err)
+	}
+	return writeBlob(dir, id, io.MultiReader(bytes.NewReader(buf), body), also)
+}
+
+// discard deletes the file of a blob that was not committed; an inline
+// one has none.
+func (p *Provider) discard(b *blob) {
+	if b.id != "" {
+		p.removeBlob(b.id)
+	}
 }
 
 // writeBlob streams body into a new file of dir named id: into a temporary

@@ -39,6 +39,7 @@ func TestConditions(t *testing.T) {
 
 func TestConditionalPut(t *testing.T) {
 	p, ctx := newTestProvider(t)
+	p.maxInline = -1 // bodies in files, which this test counts
 	first := put(t, p, ctx, "k", "one")
 	for _, tc := range []struct {
 		name string

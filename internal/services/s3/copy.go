@@ -126,14 +126,14 @@ func (p *Provider) copyObject(ctx context.Context, in *s3api.CopyObjectRequest) 
 		alg = so.Checksum.Algorithm
 	}
 	sums := newChecksummer(checksumInput{algorithm: nonEmpty(alg)}, false)
-	b, err := writeBlob(p.blobDir, p.ids.Hex(32), body, sums)
+	b, err := writeBody(p.blobDir, p.ids.Hex(32), body, sums, p.maxInline)
 	if err != nil {
 		return nil, err
 	}
 	committed := false
 	defer func() {
 		if !committed {
-			p.removeBlob(b.id)
+			p.discard(b)
 		}
 	}()
 	if b.size != so.Size {
@@ -142,7 +142,7 @@ func (p *Provider) copyObject(ctx context.Context, in *s3api.CopyObjectRequest) 
 		return nil, awserr.Internal(fmt.Errorf("s3: copy source changed: read %d of %d bytes", b.size, so.Size))
 	}
 	obj := Object{
-		Blob: b.id, Size: b.size, ETag: etagOf(b.md5),
+		Blob: b.id, Inline: b.inline, Size: b.size, ETag: etagOf(b.md5),
 		LastModified: p.clock.Now().UTC().Truncate(time.Second),
 		StorageClass: deref(in.StorageClass),
 		Checksum:     copyChecksum(sums, alg),

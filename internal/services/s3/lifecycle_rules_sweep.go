@@ -279,7 +279,7 @@ func (p *Provider) expireObject(ctx context.Context, bucket, key string, seen *O
 	if err != nil {
 		return false, err
 	}
-	if cur.ETag != seen.ETag || !cur.LastModified.Equal(seen.LastModified) || cur.Blob != seen.Blob {
+	if cur.ETag != seen.ETag || !cur.LastModified.Equal(seen.LastModified) || cur.Blob != seen.Blob || cur.Seq != seen.Seq {
 		return false, nil
 	}
 	if _, err := p.deleteObject(ctx, &s3api.DeleteObjectRequest{Bucket: &bucket, Key: &key}); err != nil {

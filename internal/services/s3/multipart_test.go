@@ -303,6 +303,7 @@ func be32(v uint32) []byte { return []byte{byte(v >> 24), byte(v >> 16), byte(v 
 
 func TestMultipartReads(t *testing.T) {
 	p, ctx := newTestProvider(t)
+	p.maxInline = -1 // bodies in files, which this test counts
 	h := mpHelper{t, p, ctx}
 	id := h.create("k", nil)
 	parts := [][]byte{fill(minPartSize, 1), fill(minPartSize+3, 2), fill(10, 3)}
@@ -511,6 +512,7 @@ func TestListPartsPaging(t *testing.T) {
 
 func TestStartSweepsOrphans(t *testing.T) {
 	p, ctx := newTestProvider(t)
+	p.maxInline = -1 // bodies in files, which this test counts
 	h := mpHelper{t, p, ctx}
 	if _, err := p.putObject(ctx, &s3api.PutObjectRequest{Bucket: ptr("bkt"), Key: ptr("k"), Body: strings.NewReader("x")}); err != nil {
 		t.Fatal(err)

@@ -19,8 +19,12 @@ import (
 
 // Object is an object's stored record.
 type Object struct {
-	// Blob names the body's file in the blob directory.
-	Blob         string    `json:"blob"`
+	// Blob names the body's file in the blob directory; it is empty for a
+	// body kept inline or made of parts.
+	Blob string `json:"blob,omitempty"`
+	// Inline holds a small body itself (see maxInline). A record with
+	// neither Blob nor Parts has its body inline (possibly empty).
+	Inline       []byte    `json:"inline,omitempty"`
 	Size         int64     `json:"size"`
 	ETag         string    `json:"etag"`
 	LastModified time.Time `json:"lastModified"`
@@ -90,14 +94,14 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 	}
 	cr, chunked := body.(*sigv4.ChunkedReader)
 	sums := newChecksummer(putChecksums(in), chunked)
-	b, err := writeBlob(p.blobDir, p.ids.Hex(32), io.LimitReader(body, maxObjectSize+1), sums)
+	b, err := writeBody(p.blobDir, p.ids.Hex(32), io.LimitReader(body, maxObjectSize+1), sums, p.maxInline)
 	if err != nil {
 		return nil, err
 	}
 	committed := false
 	defer func() {
 		if !committed {
-			p.removeBlob(b.id)
+			p.discard(b)
 		}
 	}()
 	if b.size > maxObjectSize {
@@ -115,7 +119,7 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 		return nil, err
 	}
 	obj := Object{
-		Blob: b.id, Size: b.size, ETag: etagOf(b.md5),
+		Blob: b.id, Inline: b.inline, Size: b.size, ETag: etagOf(b.md5),
 		LastModified:       p.clock.Now().UTC().Truncate(time.Second),
 		StorageClass:       deref(in.StorageClass),
 		ContentType:        deref(in.ContentType),

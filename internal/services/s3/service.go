@@ -78,6 +78,9 @@ type Provider struct {
 	leases   blobLeases // open reads of blob files
 	// lc is the lifecycle sweeper's state (lifecycle_rules_sweep.go).
 	lc *lifecycleState
+	// maxInline is the largest body kept inline (maxInline; negative:
+	// none, which tests of the blob files use).
+	maxInline int
 }
 
 // Factory returns the S3 provider's factory.
@@ -87,7 +90,7 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs, lc: newLifecycleState(d.Logger)}
+	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs, lc: newLifecycleState(d.Logger), maxInline: maxInline}
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}

@@ -87,6 +87,7 @@ func TestBucketVersioningConfig(t *testing.T) {
 
 func TestVersionedObjects(t *testing.T) {
 	p, ctx := newTestProvider(t)
+	p.maxInline = -1 // bodies in files, which this test counts
 	if out := put(t, p, ctx, "k", "v0"); out.VersionId != nil {
 		t.Errorf("unversioned PUT answered version %q", *out.VersionId)
 	}
@@ -192,6 +193,7 @@ func deref2(b *bool) bool { return b != nil && *b }
 
 func TestSuspendedVersioning(t *testing.T) {
 	p, ctx := newTestProvider(t)
+	p.maxInline = -1 // bodies in files, which this test counts
 	put(t, p, ctx, "k", "a")
 	setVersioning(t, p, ctx, "Enabled")
 	b := put(t, p, ctx, "k", "b")
