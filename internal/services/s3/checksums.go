@@ -22,8 +22,11 @@ const crc64NVME = 0x9a6c9329ac4bc9b5
 type checksumAlg struct {
 	name    string
 	trailer string // the trailing header that carries it
-	cheap   bool   // computed for every upload
-	new     func() hash.Hash
+	// cheap marks the checksum S3 computes for every upload, and keeps
+	// for one sent without a checksum: CRC64NVME, as S3 has done since
+	// 2025.
+	cheap bool
+	new   func() hash.Hash
 	// crcWidth and crcPoly (bit-reversed) describe a CRC, whose values of
 	// consecutive pieces combine into the whole's (crcCombine); crcWidth is
 	// 0 for the SHA digests, which can only be composite over parts.
@@ -33,8 +36,8 @@ type checksumAlg struct {
 
 // checksumAlgs are the flexible checksums S3 verifies, by algorithm name.
 var checksumAlgs = []checksumAlg{
-	{"CRC32", "X-Amz-Checksum-Crc32", true, func() hash.Hash { return crc32.NewIEEE() }, 32, 0xedb88320},
-	{"CRC32C", "X-Amz-Checksum-Crc32c", true, func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) }, 32, 0x82f63b78},
+	{"CRC32", "X-Amz-Checksum-Crc32", false, func() hash.Hash { return crc32.NewIEEE() }, 32, 0xedb88320},
+	{"CRC32C", "X-Amz-Checksum-Crc32c", false, func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) }, 32, 0x82f63b78},
 	{"CRC64NVME", "X-Amz-Checksum-Crc64nvme", true, func() hash.Hash { return crc64.New(crc64.MakeTable(crc64NVME)) }, 64, crc64NVME},
 	{"SHA1", "X-Amz-Checksum-Sha1", false, sha1.New, 0, 0},
 	{"SHA256", "X-Amz-Checksum-Sha256", false, sha256.New, 0, 0},
@@ -90,12 +93,13 @@ type checksummer struct {
 	hashes map[string]hash.Hash
 }
 
-// newChecksummer computes the cheap checksums and any the request names;
-// all of them for a chunked body, whose trailer may carry any.
+// newChecksummer computes the cheap checksum and any the request names;
+// all of them for a chunked body that does not name its trailer's
+// algorithm (x-amz-sdk-checksum-algorithm), since the trailer may carry any.
 func newChecksummer(in checksumInput, chunked bool) *checksummer {
 	c := &checksummer{hashes: map[string]hash.Hash{}}
 	for _, a := range checksumAlgs {
-		if a.cheap || chunked || strings.EqualFold(deref(in.algorithm), a.name) || in.values[a.name] != "" {
+		if a.cheap || (chunked && in.algorithm == nil) || strings.EqualFold(deref(in.algorithm), a.name) || in.values[a.name] != "" {
 			c.hashes[a.name] = a.new()
 		}
 	}
@@ -149,6 +153,14 @@ func (c *checksummer) verify(in checksumInput, trailer http.Header) (*Checksum, 
 	if kept == nil && in.algorithm != nil {
 		if a := algorithm(*in.algorithm); a != nil && c.sum(a.name) != "" {
 			kept = &Checksum{Algorithm: a.name, Value: c.sum(a.name)}
+		}
+	}
+	if kept == nil {
+		for _, a := range checksumAlgs {
+			if a.cheap && c.sum(a.name) != "" {
+				kept = &Checksum{Algorithm: a.name, Value: c.sum(a.name)}
+				break
+			}
 		}
 	}
 	return kept, nil
