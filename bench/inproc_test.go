@@ -135,11 +135,11 @@ func BenchmarkGatewayDescribeLogGroupsWarn(b *testing.B) {
 }
 func BenchmarkGatewayListBucketsWarn(b *testing.B) { benchServe(b, warnLog(), "s3.ListBuckets") }
 
-// benchServeS3 serves the requests of an S3 op (objects of size bytes over
+// benchServeDisk serves the requests of an op (objects or items of size bytes over
 // 1,000 keys, sent as the load sends them) through a gateway storing on
 // disk, as the server does by default, after the op's setup and seed. The
 // requests are signed before the timer starts.
-func benchServeS3(b *testing.B, opName string, size int) {
+func benchServeDisk(b *testing.B, opName string, size int) {
 	gw := newGatewayWith(b, app.Config{DataDir: b.TempDir(), Auth: app.AuthOpen}, warnLog())
 	o, err := lookupOp(opName)
 	if err != nil {
@@ -196,8 +196,10 @@ func benchServeS3(b *testing.B, opName string, size int) {
 	}
 }
 
-func BenchmarkGatewayS3PutObject4KiB(b *testing.B) { benchServeS3(b, "s3.PutObject", 4096) }
-func BenchmarkGatewayS3GetObject4KiB(b *testing.B) { benchServeS3(b, "s3.GetObject", 4096) }
+func BenchmarkGatewayS3PutObject4KiB(b *testing.B) { benchServeDisk(b, "s3.PutObject", 4096) }
+func BenchmarkGatewayS3GetObject4KiB(b *testing.B) { benchServeDisk(b, "s3.GetObject", 4096) }
+func BenchmarkGatewayDynamoDBPutItem1KiB(b *testing.B) { benchServeDisk(b, "dynamodb.PutItem", 1024) }
+func BenchmarkGatewayDynamoDBGetItem1KiB(b *testing.B) { benchServeDisk(b, "dynamodb.GetItem", 1024) }
 
 // BenchmarkLoopbackListTables goes through a real listener on 127.0.0.1
 // (unkaitest) with bench's client: signing, HTTP both ways, the server.
