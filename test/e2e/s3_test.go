@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -328,5 +329,79 @@ func TestS3CLI(t *testing.T) {
 	runAWSText(t, srv, "s3", "cp", "s3://cli-bucket/docs/hello.txt", dst)
 	if b, err := os.ReadFile(dst); err != nil || string(b) != "hello from the cli\n" {
 		t.Errorf("downloaded %q, %v", b, err)
+	}
+}
+
+// TestS3CLISync runs `aws s3 sync` and `aws s3 cp --recursive` both ways
+// over a small tree, with a change and a deletion in between.
+func TestS3CLISync(t *testing.T) {
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Skip("aws CLI not installed")
+	}
+	srv := unkaitest.Start(t)
+	src := t.TempDir()
+	files := map[string]string{"a.txt": "alpha\n", "dir/b.txt": "bravo\n", "dir/sub/c.bin": strings.Repeat("c", 20000), "empty": ""}
+	write := func(root string, m map[string]string) {
+		for name, body := range m {
+			p := filepath.Join(root, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			// Edited a minute ago: S3 times have whole seconds, and sync
+			// uploads a file modified after its object.
+			old := time.Now().Add(-time.Minute)
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	read := func(root string) map[string]string {
+		got := map[string]string{}
+		_ = filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() {
+				b, _ := os.ReadFile(p)
+				rel, _ := filepath.Rel(root, p)
+				got[filepath.ToSlash(rel)] = string(b)
+			}
+			return nil
+		})
+		return got
+	}
+	equal := func(what string, got, want map[string]string) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Errorf("%s: %d files, want %d: %v", what, len(got), len(want), got)
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: %s = %q, want %q", what, k, got[k], v)
+			}
+		}
+	}
+	write(src, files)
+	runAWSText(t, srv, "s3", "mb", "s3://sync-bucket")
+	runAWSText(t, srv, "s3", "sync", src, "s3://sync-bucket/tree")
+	down := t.TempDir()
+	runAWSText(t, srv, "s3", "sync", "s3://sync-bucket/tree", down)
+	equal("first sync down", read(down), files)
+
+	files["a.txt"] = "alpha, changed\n"
+	delete(files, "dir/b.txt")
+	write(src, map[string]string{"a.txt": files["a.txt"]})
+	if err := os.Remove(filepath.Join(src, "dir/b.txt")); err != nil {
+		t.Fatal(err)
+	}
+	out := runAWSText(t, srv, "s3", "sync", "--delete", src, "s3://sync-bucket/tree")
+	if !strings.Contains(out, "upload: ") || !strings.Contains(out, "delete: s3://sync-bucket/tree/dir/b.txt") {
+		t.Errorf("second sync did not upload the change and delete the removed file:\n%s", out)
+	}
+	copyDown := t.TempDir()
+	runAWSText(t, srv, "s3", "cp", "--recursive", "s3://sync-bucket/tree", copyDown)
+	equal("cp --recursive down", read(copyDown), files)
+	if again := runAWSText(t, srv, "s3", "sync", src, "s3://sync-bucket/tree"); strings.TrimSpace(again) != "" {
+		t.Errorf("sync of an unchanged tree transferred:\n%s", again)
 	}
 }
