@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -90,4 +91,53 @@ func TestS3CopyObject(t *testing.T) {
 	if body, _ := getBody(t, c, &s3.GetObjectInput{Bucket: aws.String("copy-dst"), Key: aws.String("old")}); body != "first" {
 		t.Errorf("copy after its source version was deleted = %q", body)
 	}
+}
+
+// TestS3ConditionalWrites: If-None-Match: * refuses to overwrite (412),
+// If-Match writes only over the named ETag, on PUT and on multipart
+// completion.
+func TestS3ConditionalWrites(t *testing.T) {
+	srv := unkaitest.Start(t)
+	ctx := context.Background()
+	c := s3Client(srv, "")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("cond")}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(body string, ifMatch, ifNoneMatch *string) (*s3.PutObjectOutput, error) {
+		return c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("cond"), Key: aws.String("k"),
+			Body: strings.NewReader(body), IfMatch: ifMatch, IfNoneMatch: ifNoneMatch})
+	}
+	first, err := put("one", nil, aws.String("*"))
+	if err != nil {
+		t.Fatalf("create-only PUT of a new key: %v", err)
+	}
+	_, err = put("two", nil, aws.String("*"))
+	apiError(t, err, "PreconditionFailed", 412)
+	_, err = put("two", aws.String(`"0123456789abcdef0123456789abcdef"`), nil)
+	apiError(t, err, "PreconditionFailed", 412)
+	if _, err := put("two", first.ETag, nil); err != nil {
+		t.Fatalf("PUT if-match the current ETag: %v", err)
+	}
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("cond"), Key: aws.String("k")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(got.Body)
+	got.Body.Close()
+	if string(b) != "two" {
+		t.Errorf("body %q after the conditional writes", b)
+	}
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("cond"), Key: aws.String("k")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("cond"), Key: aws.String("k"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("three")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("cond"), Key: aws.String("k"),
+		UploadId: up.UploadId, IfNoneMatch: aws.String("*"),
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+	apiError(t, err, "PreconditionFailed", 412)
 }

@@ -208,6 +208,8 @@ type CompleteMultipartUploadRequest struct {
 	SSECustomerKeyMD5    *string                   `type:"string" location:"header" locationName:"x-amz-server-side-encryption-customer-key-MD5"`
 	ChecksumCRC64NVME    *string                   `type:"string" location:"header" locationName:"x-amz-checksum-crc64nvme"`
 	ChecksumType         *string                   `type:"string" location:"header" locationName:"x-amz-checksum-type" enum:"ChecksumType"`
+	IfMatch              *string                   `type:"string" location:"header" locationName:"If-Match"`
+	IfNoneMatch          *string                   `type:"string" location:"header" locationName:"If-None-Match"`
 	MpuObjectSize        *int64                    `type:"long" location:"header" locationName:"x-amz-mp-object-size"`
 }
 
@@ -2129,6 +2131,8 @@ type PutObjectRequest struct {
 	ObjectLockLegalHoldStatus *string           `type:"string" location:"header" locationName:"x-amz-object-lock-legal-hold" enum:"ObjectLockLegalHoldStatus"`
 	ExpectedBucketOwner       *string           `type:"string" location:"header" locationName:"x-amz-expected-bucket-owner"`
 	ChecksumCRC64NVME         *string           `type:"string" location:"header" locationName:"x-amz-checksum-crc64nvme"`
+	IfMatch                   *string           `type:"string" location:"header" locationName:"If-Match"`
+	IfNoneMatch               *string           `type:"string" location:"header" locationName:"If-None-Match"`
 }
 
 type PutObjectRetentionOutput struct {

@@ -29,6 +29,10 @@ func (p *Provider) completeMultipartUpload(ctx context.Context, in *s3api.Comple
 		return nil, awserr.New("MalformedXML", http.StatusBadRequest,
 			"The XML you provided was not well-formed or did not validate against our published schema")
 	}
+	cond := writeConditions{in.IfMatch, in.IfNoneMatch}
+	if err := cond.validate(); err != nil {
+		return nil, err
+	}
 	req := in.MultipartUpload.Parts
 	for i := range req {
 		n := deref64(req[i].PartNumber)
@@ -57,7 +61,7 @@ func (p *Provider) completeMultipartUpload(ctx context.Context, in *s3api.Comple
 			return nil, awserr.From(err)
 		}
 		var unused []string
-		err = p.commitObject(ctx, account, bucket, key, &c.obj, nil, func(tx storage.Txn) error {
+		err = p.commitObject(ctx, account, bucket, key, &c.obj, cond.check, func(tx storage.Txn) error {
 			var err error
 			unused, err = dropUpload(ctx, tx, bucket, key, id, c.blobs)
 			return err

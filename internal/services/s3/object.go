@@ -60,11 +60,10 @@ type Object struct {
 // maxObjectSize is the largest single PUT S3 accepts (5 GiB).
 const maxObjectSize = 5 << 30
 
-// putObject serves PutObject. The generated model (aws-sdk-go v1.55.8)
-// has no If-Match/If-None-Match members on PutObject yet, so the handler
-// cannot see them; putObjectIf applies them once it can.
+// putObject serves PutObject, with its conditional-write headers
+// (If-Match, If-None-Match; members the codegen overlay adds).
 func (p *Provider) putObject(ctx context.Context, in *s3api.PutObjectRequest) (*s3api.PutObjectOutput, error) {
-	return p.putObjectIf(ctx, in, writeConditions{})
+	return p.putObjectIf(ctx, in, writeConditions{in.IfMatch, in.IfNoneMatch})
 }
 
 // putObjectIf stores a PUT's body as the newest version of its key when
