@@ -28,6 +28,8 @@ import (
 //     A deletion cut short is finished;
 //   - jobRestore, table: a table being restored; Start restarts the copy
 //     (it is idempotent) and the table turns ACTIVE when it ends.
+//   - jobReplica, table: a new global table replica being filled from its
+//     source region (replica.go); Start restarts the copy.
 const (
 	jobTTL     = "ttl"
 	jobBackup  = "backup"
@@ -137,6 +139,11 @@ func (p *Provider) Start(ctx context.Context) error {
 			})
 		}
 	}
+	// --- global tables: replica copies a crash interrupted (replica.go) ---
+	if err := p.resumeReplicas(ctx); err != nil {
+		return err
+	}
+	// --- end global tables ---
 	p.bg.run(p.sweepLoop)
 	p.bg.run(p.streamSweepLoop)
 	return nil

@@ -187,7 +187,7 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 				w.ts.use.table++
 				continue
 			}
-			use, err := writeItem(tx, sc, w.ts.sch, st, old, w.item, chg)
+			use, err := writeItem(ctx, tx, sc, w.ts.sch, st, old, w.item, chg)
 			if err != nil {
 				return err
 			}

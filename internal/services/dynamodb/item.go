@@ -119,7 +119,7 @@ func (p *Provider) putItem(ctx context.Context, in *dynamodbapi.PutItemInput) (*
 		if deref(in.ReturnValues) == rvAllOld {
 			out.Attributes = old
 		}
-		use, err := writeItem(tx, sc, sch, st, old, it, chg)
+		use, err := writeItem(ctx, tx, sc, sch, st, old, it, chg)
 		if err != nil {
 			return usage{}, err
 		}
@@ -162,7 +162,7 @@ func (p *Provider) deleteItem(ctx context.Context, in *dynamodbapi.DeleteItemInp
 			if deref(in.ReturnValues) == rvAllOld {
 				out.Attributes = old
 			}
-			if use, err = writeItem(tx, sc, sch, st, old, nil, chg); err != nil {
+			if use, err = writeItem(ctx, tx, sc, sch, st, old, nil, chg); err != nil {
 				return usage{}, err
 			}
 		}
@@ -220,7 +220,7 @@ func (p *Provider) updateItem(ctx context.Context, in *dynamodbapi.UpdateItemInp
 			return usage{}, err
 		}
 		out.Attributes = returnedAttributes(deref(in.ReturnValues), c.upd, old, nw)
-		use, err := writeItem(tx, sc, sch, st, old, nw, chg)
+		use, err := writeItem(ctx, tx, sc, sch, st, old, nw, chg)
 		if err != nil {
 			return usage{}, err
 		}

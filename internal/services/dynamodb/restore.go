@@ -315,7 +315,7 @@ func (p *Provider) finishRestore(ctx context.Context, sc scope.Scope, target str
 				if err != nil {
 					return err
 				}
-				if _, err := writeItem(tx, sc, indexableBy(sch, item), st, old, item, p.userChange()); err != nil {
+				if _, err := writeItem(ctx, tx, sc, indexableBy(sch, item), st, old, item, p.userChange()); err != nil {
 					return err
 				}
 			}

@@ -50,6 +50,8 @@ type schema struct {
 	Indexes []indexDef
 	stream  *streamTarget // the enabled stream, nil when none
 	TTL     ttlIndex      // the expiry index writes maintain (ttl.go); zero when TTL is off
+	// replicas are the global table's other replicas writes also go to (replica.go).
+	replicas []replicaTarget
 }
 
 // index returns the named index.

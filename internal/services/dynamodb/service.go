@@ -2,8 +2,9 @@
 // secondary indexes, items with condition, update and projection
 // expressions, Query and Scan, batches and transactions, PartiQL
 // statements (translated by package partiql into the same item requests),
-// DynamoDB Streams (the streamsdynamodb API, see stream.go), time to live
-// and on-demand backups, all on the storage interface.
+// DynamoDB Streams (the streamsdynamodb API, see stream.go), time to live,
+// on-demand backups and global tables (replica.go), all on the storage
+// interface.
 //
 // Storage layout (all under storage.Key("dynamodb", account, region)):
 //

@@ -18,6 +18,9 @@ type tableRecord struct {
 	Desc dynamodbapi.TableDescription `json:"desc"`
 	Tags []dynamodbapi.Tag            `json:"tags,omitempty"`
 	TTL  *ttlState                    `json:"ttl,omitempty"` // time to live (ttl.go)
+	// Replica is this table as the other replicas of its global table
+	// describe it (replica.go); nil for a table that was never replicated.
+	Replica *dynamodbapi.ReplicaDescription `json:"replica,omitempty"`
 }
 
 // counts are an item count and a size in bytes.

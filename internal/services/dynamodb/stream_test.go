@@ -455,7 +455,7 @@ func TestStreamUserIdentity(t *testing.T) {
 			return err
 		}
 		old := attr.Item{"pk": {S: ptr("a")}}
-		_, err = writeItem(tx, sc, sch, &tableStats{Indexes: map[string]counts{}}, old, nil, f.p.ttlChange())
+		_, err = writeItem(f.ctx, tx, sc, sch, &tableStats{Indexes: map[string]counts{}}, old, nil, f.p.ttlChange())
 		return err
 	})
 	if err != nil {

@@ -218,30 +218,42 @@ func (p *Provider) deleteTable(ctx context.Context, in *dynamodbapi.DeleteTableI
 			return err
 		}
 		out = describe(rec, st)
-		if err := disableStream(ctx, tx, sc, &rec.Desc, p.clock.Now()); err != nil {
+		// --- global tables: a replica leaves its group (replica.go) ---
+		if err := leaveGroup(ctx, tx, sc, rec); err != nil {
 			return err
 		}
-		for _, prefix := range [][]byte{itemsPrefix(sc, name), indexesPrefix(sc, name)} {
-			start, end := storage.PrefixRange(prefix)
-			if err := deleteRange(ctx, tx, start, end); err != nil {
-				return awserr.Internal(err)
-			}
-		}
-		start, end := storage.PrefixRange(statsKey(sc, name))
-		if err := deleteRange(ctx, tx, start, end); err != nil {
-			return awserr.Internal(err)
-		}
-		if err := dropTTL(ctx, tx, sc, name); err != nil {
-			return err
-		}
-		if err := tx.Delete(TableKey(sc, name)); err != nil {
-			return awserr.Internal(err)
-		}
-		return nil
+		// --- end global tables ---
+		return p.dropTable(ctx, tx, sc, rec)
 	})
 	if err != nil {
 		return nil, err
 	}
 	out.TableStatus = ptr(statusDeleting)
 	return &dynamodbapi.DeleteTableOutput{TableDescription: out}, nil
+}
+
+// dropTable deletes the table of rec inside tx: its stream (closed), items,
+// index entries, counters, expiry index and description.
+func (p *Provider) dropTable(ctx context.Context, tx storage.Txn, sc scope.Scope, rec *tableRecord) error {
+	name := deref(rec.Desc.TableName)
+	if err := disableStream(ctx, tx, sc, &rec.Desc, p.clock.Now()); err != nil {
+		return err
+	}
+	for _, prefix := range [][]byte{itemsPrefix(sc, name), indexesPrefix(sc, name)} {
+		start, end := storage.PrefixRange(prefix)
+		if err := deleteRange(ctx, tx, start, end); err != nil {
+			return awserr.Internal(err)
+		}
+	}
+	start, end := storage.PrefixRange(statsKey(sc, name))
+	if err := deleteRange(ctx, tx, start, end); err != nil {
+		return awserr.Internal(err)
+	}
+	if err := dropTTL(ctx, tx, sc, name); err != nil {
+		return err
+	}
+	if err := tx.Delete(TableKey(sc, name)); err != nil {
+		return awserr.Internal(err)
+	}
+	return nil
 }

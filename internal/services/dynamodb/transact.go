@@ -320,7 +320,7 @@ func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *st
 			if err != nil {
 				return err
 			}
-			use, err := writeItem(tx, sc, pl.ts.sch, st, pl.old, pl.new, chg)
+			use, err := writeItem(ctx, tx, sc, pl.ts.sch, st, pl.old, pl.new, chg)
 			if err != nil {
 				return err
 			}

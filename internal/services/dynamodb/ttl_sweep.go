@@ -262,7 +262,7 @@ func (p *Provider) expireItem(ctx context.Context, sc scope.Scope, table string,
 		if lo, hi := ttlDueRange(p.clock.Now()); e < lo || e >= hi {
 			return usage{}, nil
 		}
-		return writeItem(tx, sc, sch, st, old, nil, p.ttlChange())
+		return writeItem(ctx, tx, sc, sch, st, old, nil, p.ttlChange())
 	})
 	if hasCode(err, codeNotFound) {
 		return nil // the table is gone

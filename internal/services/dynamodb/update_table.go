@@ -15,6 +15,11 @@ func (p *Provider) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableI
 		in.DeletionProtectionEnabled == nil && in.TableClass == nil && in.OnDemandThroughput == nil {
 		return nil, validation(msgNothingToUpdate)
 	}
+	// --- global tables: replica updates are handled apart (replica.go) ---
+	if len(in.ReplicaUpdates) > 0 {
+		return p.updateReplicas(ctx, in)
+	}
+	// --- end global tables ---
 	sc := scope.From(ctx)
 	name := deref(in.TableName)
 	var out *dynamodbapi.TableDescription

@@ -27,6 +27,11 @@ func loadSchema(ctx context.Context, r storage.Reader, sc scope.Scope, name stri
 	}
 	sch := schemaOf(&rec.Desc)
 	sch.TTL = liveTTL(rec)
+	// --- global tables: the other replicas every write also goes to (replica.go) ---
+	if sch.replicas, err = loadReplicaTargets(ctx, r, sc, rec); err != nil {
+		return nil, err
+	}
+	// --- end global tables ---
 	return sch, nil
 }
 
@@ -87,9 +92,10 @@ func (u *usage) add(o usage) {
 // writeItem replaces the stored item old (nil when absent) by nw (nil to
 // delete) inside tx: the table row, every index entry, the counters in st
 // and, when the table has an enabled stream, the stream record of the
-// change chg. It is the one place every item write goes through. It
-// returns the write capacity consumed.
-func writeItem(tx storage.Txn, sc scope.Scope, sch *schema, st *tableStats, old, nw attr.Item, chg change) (usage, error) {
+// change chg. It is the one place every item write goes through; when the
+// table is a global table it makes the same change in every other replica
+// (replica.go). It returns the write capacity consumed in this region.
+func writeItem(ctx context.Context, tx storage.Txn, sc scope.Scope, sch *schema, st *tableStats, old, nw attr.Item, chg change) (usage, error) {
 	var use usage
 	oldSize, newSize := 0, 0
 	var newRaw []byte
@@ -169,6 +175,11 @@ func writeItem(tx storage.Txn, sc scope.Scope, sch *schema, st *tableStats, old,
 		return use, err
 	}
 	// --- end TTL ---
+	// --- global tables: the same change in every other replica (replica.go) ---
+	if err := replicateWrite(ctx, tx, sch, old, nw, chg); err != nil {
+		return use, err
+	}
+	// --- end global tables ---
 	return use, nil
 }
 
