@@ -27,7 +27,9 @@ import (
 //     Start deletes the partial backup: it is never reported AVAILABLE.
 //     A deletion cut short is finished;
 //   - jobRestore, table: a table being restored; Start restarts the copy
-//     (it is idempotent) and the table turns ACTIVE when it ends.
+//     (it is idempotent) and the table turns ACTIVE when it ends;
+//   - jobPITR, table: a table with point-in-time recovery on, whose
+//     history the PITR sweeper trims (pitr_sweep.go).
 const (
 	jobTTL     = "ttl"
 	jobBackup  = "backup"
@@ -139,6 +141,7 @@ func (p *Provider) Start(ctx context.Context) error {
 	}
 	p.bg.run(p.sweepLoop)
 	p.bg.run(p.streamSweepLoop)
+	p.bg.run(p.pitrSweepLoop)
 	return nil
 }
 

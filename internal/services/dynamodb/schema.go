@@ -50,6 +50,7 @@ type schema struct {
 	Indexes []indexDef
 	stream  *streamTarget // the enabled stream, nil when none
 	TTL     ttlIndex      // the expiry index writes maintain (ttl.go); zero when TTL is off
+	pitr    bool          // writes append PITR history (pitr.go)
 }
 
 // index returns the named index.

@@ -17,7 +17,8 @@ import (
 type tableRecord struct {
 	Desc dynamodbapi.TableDescription `json:"desc"`
 	Tags []dynamodbapi.Tag            `json:"tags,omitempty"`
-	TTL  *ttlState                    `json:"ttl,omitempty"` // time to live (ttl.go)
+	TTL  *ttlState                    `json:"ttl,omitempty"`  // time to live (ttl.go)
+	PITR *pitrState                   `json:"pitr,omitempty"` // point-in-time recovery (pitr.go)
 }
 
 // counts are an item count and a size in bytes.

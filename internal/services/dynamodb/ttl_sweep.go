@@ -148,6 +148,7 @@ func (p *Provider) backfillTTL(ctx context.Context, sc scope.Scope, table string
 			}
 			sch := schemaOf(&rec.Desc)
 			sch.TTL = liveTTL(rec)
+			sch.pitr = livePITR(rec)
 			if sch.TTL.Attr == "" || sch.TTL.Gen != gen {
 				return nil
 			}

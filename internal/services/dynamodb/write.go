@@ -27,6 +27,7 @@ func loadSchema(ctx context.Context, r storage.Reader, sc scope.Scope, name stri
 	}
 	sch := schemaOf(&rec.Desc)
 	sch.TTL = liveTTL(rec)
+	sch.pitr = livePITR(rec)
 	return sch, nil
 }
 
@@ -169,6 +170,11 @@ func writeItem(tx storage.Txn, sc scope.Scope, sch *schema, st *tableStats, old,
 		return use, err
 	}
 	// --- end TTL ---
+	// --- PITR: the write's history entry (pitr.go) ---
+	if err := pitrRecord(tx, sc, sch, chg, old, nw); err != nil {
+		return use, err
+	}
+	// --- end PITR ---
 	return use, nil
 }
 
