@@ -1094,11 +1094,13 @@ type PointInTimeRecoveryDescription struct {
 	PointInTimeRecoveryStatus  *string    `type:"string" enum:"PointInTimeRecoveryStatus"`
 	EarliestRestorableDateTime *time.Time `type:"timestamp"`
 	LatestRestorableDateTime   *time.Time `type:"timestamp"`
+	RecoveryPeriodInDays       *int64     `type:"integer" min:"1" max:"35"`
 }
 
 type PointInTimeRecoverySpecification struct {
 	_                          struct{} `type:"structure"`
 	PointInTimeRecoveryEnabled *bool    `type:"boolean" required:"true"`
+	RecoveryPeriodInDays       *int64   `type:"integer" min:"1" max:"35"`
 }
 
 type PointInTimeRecoveryUnavailableException struct {

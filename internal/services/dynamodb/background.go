@@ -27,9 +27,11 @@ import (
 //     Start deletes the partial backup: it is never reported AVAILABLE.
 //     A deletion cut short is finished;
 //   - jobRestore, table: a table being restored; Start restarts the copy
-//     (it is idempotent) and the table turns ACTIVE when it ends.
+//     (it is idempotent) and the table turns ACTIVE when it ends;
 //   - jobReplica, table: a new global table replica being filled from its
-//     source region (replica.go); Start restarts the copy.
+//     source region (replica.go); Start restarts the copy;
+//   - jobPITR, table: a table with point-in-time recovery on, whose
+//     history the PITR sweeper trims (pitr_sweep.go).
 const (
 	jobTTL     = "ttl"
 	jobBackup  = "backup"
@@ -146,6 +148,7 @@ func (p *Provider) Start(ctx context.Context) error {
 	// --- end global tables ---
 	p.bg.run(p.sweepLoop)
 	p.bg.run(p.streamSweepLoop)
+	p.bg.run(p.pitrSweepLoop)
 	return nil
 }
 

@@ -126,8 +126,7 @@ func loadReplicaTargets(ctx context.Context, r storage.Reader, sc scope.Scope, r
 		if err != nil {
 			return nil, internalf("replica %s: %w", rsc.Region, err)
 		}
-		rsch := schemaOf(&rrec.Desc)
-		rsch.TTL = liveTTL(rrec)
+		rsch := recordSchema(rrec)
 		out = append(out, replicaTarget{sc: rsc, sch: rsch})
 	}
 	return out, nil
@@ -629,8 +628,7 @@ func (p *Provider) finishReplica(ctx context.Context, sc scope.Scope, name strin
 			if deref(rec.Desc.TableStatus) != statusCreating {
 				return nil
 			}
-			sch := schemaOf(&rec.Desc)
-			sch.TTL = liveTTL(rec)
+			sch := recordSchema(rec)
 			sch.stream = nil // the copy adds no stream records
 			st, err := loadStatsShard(ctx, tx, sc, name, shard)
 			if err != nil {

@@ -39,6 +39,8 @@ import (
 // restoreJob is the value of a restore's job key.
 type restoreJob struct {
 	BackupArn string `json:"backup"`
+	// PITR is set instead of BackupArn for a point-in-time restore (pitr_restore.go).
+	PITR *pitrRestoreJob `json:"pitr,omitempty"`
 }
 
 func (p *Provider) restoreTableFromBackup(ctx context.Context, in *dynamodbapi.RestoreTableFromBackupInput) (*dynamodbapi.RestoreTableFromBackupOutput, error) {
@@ -257,8 +259,9 @@ func restoredIndexes(d, src *dynamodbapi.TableDescription, in *dynamodbapi.Resto
 	return nil
 }
 
-// finishRestore copies a restore's backup into its table in batches and
-// makes the table ACTIVE. It is idempotent: Start calls it again for a
+// finishRestore copies a restore's backup (or, for a point-in-time
+// restore, its source as of the restore time) into its table in batches
+// and makes the table ACTIVE. It is idempotent: Start calls it again for a
 // restore a crash interrupted.
 func (p *Provider) finishRestore(ctx context.Context, sc scope.Scope, target string) error {
 	raw, err := p.store.Get(ctx, jobKey(jobRestore, sc, target))
@@ -272,7 +275,39 @@ func (p *Provider) finishRestore(ctx context.Context, sc scope.Scope, target str
 	if err := json.Unmarshal(raw, &job); err != nil {
 		return internalf("decode restore job: %w", err)
 	}
-	_, id, err := parseBackupARN(sc, job.BackupArn)
+	if job.PITR != nil {
+		err = p.copyPointInTime(ctx, sc, target, job.PITR)
+	} else {
+		err = p.copyFromBackup(ctx, sc, target, job.BackupArn)
+	}
+	if err != nil {
+		return err
+	}
+	return p.store.Update(ctx, func(tx storage.Txn) error {
+		rec, err := loadTable(ctx, tx, sc, target)
+		if err == nil && deref(rec.Desc.TableStatus) == statusCreating {
+			rec.Desc.TableStatus = ptr(statusActive)
+			if rec.Desc.RestoreSummary != nil {
+				rec.Desc.RestoreSummary.RestoreInProgress = ptr(false)
+			}
+			if err := saveTable(tx, sc, rec); err != nil {
+				return err
+			}
+		}
+		if b, err := loadBackup(ctx, tx, sc, job.BackupArn); job.PITR == nil && err == nil && b.Restores > 0 {
+			b.Restores--
+			if err := saveBackup(tx, sc, b); err != nil {
+				return err
+			}
+		}
+		return wrapInternal(tx.Delete(jobKey(jobRestore, sc, target)))
+	})
+}
+
+// copyFromBackup copies a backup's items into the CREATING table target
+// in batches.
+func (p *Provider) copyFromBackup(ctx context.Context, sc scope.Scope, target, backupArn string) error {
+	_, id, err := parseBackupARN(sc, backupArn)
 	if err != nil {
 		return internalf("restore job: %w", err)
 	}
@@ -310,14 +345,8 @@ func (p *Provider) finishRestore(ctx context.Context, sc scope.Scope, target str
 			if err := it.Close(); err != nil {
 				return awserr.Internal(err)
 			}
-			for _, item := range items {
-				old, err := loadItem(ctx, tx, sc, sch, item)
-				if err != nil {
-					return err
-				}
-				if _, err := writeItem(ctx, tx, sc, indexableBy(sch, item), st, old, item, p.userChange()); err != nil {
-					return err
-				}
+			if err := p.writeRestored(ctx, tx, sc, sch, st, items); err != nil {
+				return err
 			}
 			done = len(items) < copyBatchItems
 			return saveStatsShard(tx, sc, target, shard, st)
@@ -330,25 +359,22 @@ func (p *Provider) finishRestore(ctx context.Context, sc scope.Scope, target str
 		}
 		cursor = next
 	}
-	return p.store.Update(ctx, func(tx storage.Txn) error {
-		rec, err := loadTable(ctx, tx, sc, target)
-		if err == nil && deref(rec.Desc.TableStatus) == statusCreating {
-			rec.Desc.TableStatus = ptr(statusActive)
-			if rec.Desc.RestoreSummary != nil {
-				rec.Desc.RestoreSummary.RestoreInProgress = ptr(false)
-			}
-			if err := saveTable(tx, sc, rec); err != nil {
-				return err
-			}
+	return nil
+}
+
+// writeRestored writes one batch of restored items into the table of sch
+// (over what an interrupted attempt wrote), with its indexes and counters.
+func (p *Provider) writeRestored(ctx context.Context, tx storage.Txn, sc scope.Scope, sch *schema, st *tableStats, items []attr.Item) error {
+	for _, item := range items {
+		old, err := loadItem(ctx, tx, sc, sch, item)
+		if err != nil {
+			return err
 		}
-		if b, err := loadBackup(ctx, tx, sc, job.BackupArn); err == nil && b.Restores > 0 {
-			b.Restores--
-			if err := saveBackup(tx, sc, b); err != nil {
-				return err
-			}
+		if _, err := writeItem(ctx, tx, sc, indexableBy(sch, item), st, old, item, p.userChange()); err != nil {
+			return err
 		}
-		return wrapInternal(tx.Delete(jobKey(jobRestore, sc, target)))
-	})
+	}
+	return nil
 }
 
 // indexableBy returns sch without the indexes whose key attributes it

@@ -52,6 +52,7 @@ type schema struct {
 	TTL     ttlIndex      // the expiry index writes maintain (ttl.go); zero when TTL is off
 	// replicas are the global table's other replicas writes also go to (replica.go).
 	replicas []replicaTarget
+	pitr     bool // writes append PITR history (pitr.go)
 }
 
 // index returns the named index.
@@ -288,3 +289,13 @@ func deref(p *string) string {
 
 // ptr returns a pointer to v.
 func ptr[T any](v T) *T { return &v }
+
+// recordSchema is the schema item writes to a stored table follow: its
+// keys and indexes, its stream, and the TTL expiry index and PITR history
+// writes maintain.
+func recordSchema(rec *tableRecord) *schema {
+	sch := schemaOf(&rec.Desc)
+	sch.TTL = liveTTL(rec)
+	sch.pitr = livePITR(rec)
+	return sch
+}

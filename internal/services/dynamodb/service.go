@@ -16,6 +16,7 @@
 //	"ttl", name, gen, epoch, pk [, sk]      → the item's entry in the expiry index (ttl.go)
 //	"backups", id, name                     → a backup's record (backup.go)
 //	"backupdata", id, pk [, sk]             → a backed-up item
+//	"pitr", name, time, stamp               → a write's point-in-time recovery history entry (pitr.go)
 //
 // Background work that must survive a restart is registered under
 // storage.Key("dynamodb", "jobs", kind, account, region, ...) (background.go).
@@ -107,6 +108,9 @@ func New(d service.Deps) *Provider {
 	h.ListBackups = p.listBackups
 	h.DeleteBackup = p.deleteBackup
 	h.RestoreTableFromBackup = p.restoreTableFromBackup
+	h.UpdateContinuousBackups = p.updateContinuousBackups
+	h.DescribeContinuousBackups = p.describeContinuousBackups
+	h.RestoreTableToPointInTime = p.restoreTableToPointInTime
 	return p
 }
 

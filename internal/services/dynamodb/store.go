@@ -17,7 +17,8 @@ import (
 type tableRecord struct {
 	Desc dynamodbapi.TableDescription `json:"desc"`
 	Tags []dynamodbapi.Tag            `json:"tags,omitempty"`
-	TTL  *ttlState                    `json:"ttl,omitempty"` // time to live (ttl.go)
+	TTL  *ttlState                    `json:"ttl,omitempty"`  // time to live (ttl.go)
+	PITR *pitrState                   `json:"pitr,omitempty"` // point-in-time recovery (pitr.go)
 	// Replica is this table as the other replicas of its global table
 	// describe it (replica.go); nil for a table that was never replicated.
 	Replica *dynamodbapi.ReplicaDescription `json:"replica,omitempty"`

@@ -252,6 +252,12 @@ func (p *Provider) dropTable(ctx context.Context, tx storage.Txn, sc scope.Scope
 	if err := dropTTL(ctx, tx, sc, name); err != nil {
 		return err
 	}
+	if err := dropPITR(ctx, tx, sc, name); err != nil { // pitr.go
+		return err
+	}
+	if err := tx.Delete(pitrJobKey(sc, name)); err != nil {
+		return awserr.Internal(err)
+	}
 	if err := tx.Delete(TableKey(sc, name)); err != nil {
 		return awserr.Internal(err)
 	}

@@ -146,8 +146,7 @@ func (p *Provider) backfillTTL(ctx context.Context, sc scope.Scope, table string
 			if err != nil {
 				return err
 			}
-			sch := schemaOf(&rec.Desc)
-			sch.TTL = liveTTL(rec)
+			sch := recordSchema(rec)
 			if sch.TTL.Attr == "" || sch.TTL.Gen != gen {
 				return nil
 			}

@@ -25,8 +25,7 @@ func loadSchema(ctx context.Context, r storage.Reader, sc scope.Scope, name stri
 	if deref(rec.Desc.TableStatus) == statusCreating {
 		return nil, resourceNotFound() // being restored (restore.go)
 	}
-	sch := schemaOf(&rec.Desc)
-	sch.TTL = liveTTL(rec)
+	sch := recordSchema(rec)
 	// --- global tables: the other replicas every write also goes to (replica.go) ---
 	if sch.replicas, err = loadReplicaTargets(ctx, r, sc, rec); err != nil {
 		return nil, err
@@ -175,6 +174,11 @@ func writeItem(ctx context.Context, tx storage.Txn, sc scope.Scope, sch *schema,
 		return use, err
 	}
 	// --- end TTL ---
+	// --- PITR: the write's history entry (pitr.go) ---
+	if err := pitrRecord(tx, sc, sch, chg, old, nw); err != nil {
+		return use, err
+	}
+	// --- end PITR ---
 	// --- global tables: the same change in every other replica (replica.go) ---
 	if err := replicateWrite(ctx, tx, sch, old, nw, chg); err != nil {
 		return use, err
