@@ -114,6 +114,7 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 	idgen := ids.Generator{}
 	provided := map[*protocol.Service]protocol.Handlers{}
 	corsResolvers := map[*protocol.Service]service.CORSResolver{}
+	authorizers := map[*protocol.Service]service.Authorizer{}
 	for _, f := range all.Factories() {
 		blobDir := filepath.Join(s.blobRoot, f.Name)
 		if err := os.MkdirAll(blobDir, 0o700); err != nil {
@@ -134,6 +135,9 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 			provided[api.Descriptor] = api.Handlers
 		}
 		addCORSResolver(corsResolvers, p)
+		if cfg.Auth == AuthStrict {
+			addAuthorizer(authorizers, p)
+		}
 	}
 	// Every known API is routed; those no provider serves answer 501 per
 	// operation, so clients learn what is missing rather than "unknown".
@@ -159,6 +163,8 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 		Clock:    s.clock,
 		IDs:      idgen,
 		CORS:     corsResolvers,
+
+		Authorizers: authorizers,
 	})
 	if err != nil {
 		return nil, err

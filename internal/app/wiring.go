@@ -37,3 +37,16 @@ func addCORSResolver(m map[*protocol.Service]service.CORSResolver, p service.Pro
 		m[api.Descriptor] = r
 	}
 }
+
+// addAuthorizer routes the access decisions for p's APIs to p when it makes
+// them itself (S3: bucket policies and ACLs). Only strict mode enforces
+// them; open mode serves every request as its signer's account.
+func addAuthorizer(m map[*protocol.Service]service.Authorizer, p service.Provider) {
+	a, ok := p.(service.Authorizer)
+	if !ok {
+		return
+	}
+	for _, api := range p.APIs() {
+		m[api.Descriptor] = a
+	}
+}

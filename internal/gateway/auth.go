@@ -3,7 +3,6 @@ package gateway
 import (
 	"context"
 	"errors"
-	"mime"
 	"net/http"
 	"time"
 
@@ -18,8 +17,10 @@ import (
 // In open mode the signature must parse (a malformed one is refused with
 // the protocol's error), the account comes from the access key and any
 // secret is accepted; unsigned requests act as the default account in
-// us-east-1. In strict mode every request must be signed with a known key
-// and the signature, clock skew and presigned expiry are verified.
+// us-east-1. In strict mode a signed request must be signed with a known
+// key and the signature, clock skew and presigned expiry are verified; an
+// unsigned one is anonymous (its scope says so, with no account), which
+// only services with a service.Authorizer serve.
 type SigV4Auth struct {
 	strict   bool
 	verifier *sigv4.Verifier
@@ -62,9 +63,16 @@ func (a *SigV4Auth) Authenticate(r *http.Request, svc *protocol.Service) (scope.
 	parsed, err := sigv4.Parse(r)
 	if err != nil {
 		var se *sigv4.Error
-		if errors.As(err, &se) && se.Kind == sigv4.KindMissing && (!a.strict || isFormUpload(r, svc)) {
-			// A browser-form upload carries its signature in the form;
-			// the S3 handler verifies it with Verifier.
+		if errors.As(err, &se) && se.Kind == sigv4.KindMissing {
+			if a.strict {
+				// Whether anyone may send it is for the resource's
+				// rules (an S3 bucket policy): the gateway serves it
+				// to services with an authorizer and refuses it with
+				// this error elsewhere. A browser-form upload carries
+				// its signature in the form, which the S3 handler
+				// verifies with Verifier.
+				return scope.Scope{Region: scope.DefaultRegion, Anonymous: true}, nil
+			}
 			return scope.Scope{Account: scope.DefaultAccount, Region: scope.DefaultRegion}, nil
 		}
 		return scope.Scope{}, sigv4.ToAWS(err, dialect)
@@ -93,15 +101,5 @@ func (a *SigV4Auth) Authenticate(r *http.Request, svc *protocol.Service) (scope.
 // The gateway hands it to handlers (sigv4.NewContext) for signatures that
 // travel in a request body.
 func (a *SigV4Auth) Verifier() *sigv4.Verifier { return a.verifier }
-
-// isFormUpload reports whether r is S3's browser-form upload: a POST of
-// multipart/form-data to a bucket.
-func isFormUpload(r *http.Request, svc *protocol.Service) bool {
-	if r.Method != http.MethodPost || svc.SigningName != "s3" {
-		return false
-	}
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && mt == "multipart/form-data"
-}
 
 var _ Authenticator = (*SigV4Auth)(nil)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -72,6 +73,11 @@ type Config struct {
 	// CORS maps services to the resolvers that decide cross-origin
 	// requests to their resources (S3 buckets with CORS rules); see cors.
 	CORS map[*protocol.Service]service.CORSResolver
+	// Authorizers maps services to the providers that decide who may call
+	// them (S3, by bucket policies and ACLs); see service.Authorizer.
+	// Strict mode sets it; anonymous requests to other services are
+	// refused as unsigned.
+	Authorizers map[*protocol.Service]service.Authorizer
 }
 
 // Gateway is the http.Handler in front of every service.
@@ -90,9 +96,10 @@ type Gateway struct {
 }
 
 type route struct {
-	svc      *protocol.Service
-	codec    protocol.Codec
-	handlers protocol.Handlers
+	svc        *protocol.Service
+	codec      protocol.Codec
+	handlers   protocol.Handlers
+	authorizer service.Authorizer
 }
 
 // New builds a gateway. It fails when a route's protocol has no codec.
@@ -126,7 +133,7 @@ func New(cfg Config) (*Gateway, error) {
 			}
 			c = nc(rt.Service)
 		}
-		g.routes[rt.Service] = &route{svc: rt.Service, codec: c, handlers: rt.Handlers}
+		g.routes[rt.Service] = &route{svc: rt.Service, codec: c, handlers: rt.Handlers, authorizer: cfg.Authorizers[rt.Service]}
 	}
 	return g, nil
 }
@@ -194,6 +201,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if g.auth != nil {
 		var aerr *awserr.Error
 		sc, aerr = g.auth.Authenticate(r, rt.svc)
+		if aerr == nil && sc.Anonymous && rt.authorizer == nil {
+			aerr = sigv4.ToAWS(&sigv4.Error{Kind: sigv4.KindMissing}, sigv4.DialectOf(rt.svc.Protocol, rt.svc.SigningName))
+		}
 		if aerr != nil {
 			failure = aerr
 			g.writeError(rec, rt, call, failure)
@@ -235,6 +245,13 @@ func (g *Gateway) dispatch(w *recorder, r *http.Request, rt *route, call *protoc
 	if g.verifier != nil {
 		ctx = sigv4.NewContext(ctx, g.verifier)
 	}
+	if rt.authorizer != nil {
+		if ctx, err = rt.authorizer.Authorize(ctx, authRequest(r, op.Name, in)); err != nil {
+			e := awserr.From(err)
+			g.writeError(w, rt, call, e)
+			return e
+		}
+	}
 	out, err := h(ctx, in)
 	if err != nil {
 		e := awserr.From(err)
@@ -252,6 +269,18 @@ func (g *Gateway) dispatch(w *recorder, r *http.Request, rt *route, call *protoc
 		return e
 	}
 	return nil
+}
+
+// authRequest describes r to an authorizer.
+func authRequest(r *http.Request, op string, in any) service.AuthRequest {
+	ap, _ := netip.ParseAddrPort(r.RemoteAddr)
+	return service.AuthRequest{
+		Operation: op,
+		Input:     in,
+		SourceIP:  ap.Addr().Unmap(),
+		Secure:    r.TLS != nil,
+		Header:    r.Header,
+	}
 }
 
 func (g *Gateway) writeError(w *recorder, rt *route, call *protocol.Call, e *awserr.Error) {
@@ -314,7 +343,10 @@ func (g *Gateway) logRequest(r *http.Request, rt *route, call *protocol.Call, sc
 	if service == "" {
 		attrs = append(attrs, slog.String("method", r.Method), slog.String("path", r.URL.Path))
 	}
-	if sc.Account != "" {
+	switch {
+	case sc.Anonymous:
+		attrs = append(attrs, slog.String("account", "anonymous"), slog.String("region", sc.Region))
+	case sc.Account != "":
 		attrs = append(attrs, slog.String("account", sc.Account), slog.String("region", sc.Region))
 	}
 	if failure != nil {

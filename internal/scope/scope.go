@@ -17,13 +17,19 @@ const DefaultRegion = "us-east-1"
 
 // Scope is where a request acts.
 type Scope struct {
-	// Account is the 12-digit account id.
+	// Account is the 12-digit account id. An anonymous request has none
+	// until an authorizer lets it act on a resource; it then acts in the
+	// resource owner's account.
 	Account string
 	// Region is the region name, e.g. "us-east-1".
 	Region string
 	// AccessKey is the access key id the request was signed with (empty when
 	// unsigned). It is not a secret.
 	AccessKey string
+	// Anonymous is true for an unsigned request in strict auth mode: no
+	// principal sent it, and only the resource's own rules (an S3 bucket
+	// policy or ACL) can allow it.
+	Anonymous bool
 }
 
 // AccountForAccessKey maps an access key id to its account: a key that is a

@@ -30,6 +30,11 @@ func (p *Provider) deleteObjects(ctx context.Context, in *s3api.DeleteObjectsReq
 	out := &s3api.DeleteObjectsOutput{}
 	for _, id := range in.Delete.Objects {
 		key := deref(id.Key)
+		if deleteDenied(ctx, key, id.VersionId) {
+			out.Errors = append(out.Errors, s3api.Error{Key: ptr(key), VersionId: id.VersionId,
+				Code: ptr("AccessDenied"), Message: ptr("Access Denied")})
+			continue
+		}
 		var res deleted
 		var err error
 		if id.VersionId != nil {

@@ -14,9 +14,10 @@ import (
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
-// Bucket policies are validated at PUT as S3 does and stored as sent.
-// unkai does not yet evaluate them when authorizing requests, not even in
-// strict auth mode: that needs IAM's policy evaluation (a later issue).
+// Bucket policies are validated at PUT as S3 does and stored as sent. In
+// strict auth mode every request is authorized by them (Authorize,
+// policy_eval_request.go); open mode, for tests that do not care about
+// access control, does not enforce them.
 
 // maxPolicyBytes is the largest bucket policy S3 accepts (20 KB).
 const maxPolicyBytes = 20 << 10

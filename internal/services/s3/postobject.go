@@ -30,10 +30,11 @@ const (
 // and end with the file. The upload itself goes through putObject, so it
 // is checked and stored like any PUT.
 //
-// In strict mode the form must be signed (x-amz-signature over the
-// policy); anonymous forms are refused, since bucket policies that could
-// allow them are not evaluated yet. In open mode an unsigned form acts as
-// the default account, and a signed one as its access key's account.
+// In strict mode a signed form (x-amz-signature over the policy) acts as
+// its access key's account and an unsigned one is anonymous; either way
+// the bucket's policy and ACL decide (authorizePost). In open mode an
+// unsigned form acts as the default account, and a signed one as its
+// access key's account.
 func (p *Provider) postObject(ctx context.Context, in *s3api.PostObjectRequest) (*s3api.PostObjectOutput, error) {
 	bucket := deref(in.Bucket)
 	// The bucket's name is global; its owner is known only once the
@@ -63,6 +64,9 @@ func (p *Provider) postObject(ctx context.Context, in *s3api.PostObjectRequest) 
 	sc := scope.From(ctx)
 	pol, err := p.authorizeForm(ctx, fields, &sc)
 	if err != nil {
+		return nil, err
+	}
+	if sc, err = p.authorizePost(ctx, sc, bucket, key, fields); err != nil {
 		return nil, err
 	}
 	put := formPutRequest(bucket, key, fields)
@@ -117,9 +121,6 @@ func (p *Provider) authorizeForm(ctx context.Context, fields map[string]string, 
 	verifier := sigv4.FromContext(ctx)
 	policyText, signed := fields["policy"]
 	if !signed {
-		if verifier != nil {
-			return nil, errAccessDenied()
-		}
 		return nil, nil
 	}
 	var accessKey, region string
@@ -151,7 +152,7 @@ func (p *Provider) authorizeForm(ctx context.Context, fields map[string]string, 
 	if err := pol.check(fields, p.clock.Now()); err != nil {
 		return nil, err
 	}
-	sc.Account, sc.AccessKey = scope.AccountForAccessKey(accessKey), accessKey
+	sc.Account, sc.AccessKey, sc.Anonymous = scope.AccountForAccessKey(accessKey), accessKey, false
 	if region != "" {
 		sc.Region = region
 	}

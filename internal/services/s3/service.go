@@ -81,6 +81,8 @@ type Provider struct {
 	// maxInline is the largest body kept inline (maxInline; negative:
 	// none, which tests of the blob files use).
 	maxInline int
+	// policies caches compiled bucket policies for Authorize.
+	policies policyCache
 }
 
 // Factory returns the S3 provider's factory.
