@@ -196,8 +196,8 @@ func benchServeDisk(b *testing.B, opName string, size int) {
 	}
 }
 
-func BenchmarkGatewayS3PutObject4KiB(b *testing.B) { benchServeDisk(b, "s3.PutObject", 4096) }
-func BenchmarkGatewayS3GetObject4KiB(b *testing.B) { benchServeDisk(b, "s3.GetObject", 4096) }
+func BenchmarkGatewayS3PutObject4KiB(b *testing.B)     { benchServeDisk(b, "s3.PutObject", 4096) }
+func BenchmarkGatewayS3GetObject4KiB(b *testing.B)     { benchServeDisk(b, "s3.GetObject", 4096) }
 func BenchmarkGatewayDynamoDBPutItem1KiB(b *testing.B) { benchServeDisk(b, "dynamodb.PutItem", 1024) }
 func BenchmarkGatewayDynamoDBGetItem1KiB(b *testing.B) { benchServeDisk(b, "dynamodb.GetItem", 1024) }
 
