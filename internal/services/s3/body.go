@@ -102,9 +102,6 @@ func writeBody(dir, id string, body io.Reader, also io.Writer, limit int) (*blob
 		if _, err := also.Write(data); err != nil {
 			return nil, awserr.Internal(err)
 		}
-		if data == nil {
-			data = []byte{}
-		}
 		return &blob{size: int64(n), md5: h.Sum(nil), inline: data}, nil
 	case err != nil:
 		return nil, bodyError(err)
