@@ -55,7 +55,7 @@ func (p *Provider) batchGetItem(ctx context.Context, in *dynamodbapi.BatchGetIte
 		UnprocessedKeys: map[string]dynamodbapi.KeysAndAttributes{},
 	}
 	err := p.store.View(ctx, func(tx storage.Txn) error {
-		m := newMultiTx(ctx, tx, sc, p.statsShard())
+		m := newMultiTx(ctx, tx, sc, p.statsShard(), &p.schemas)
 		keys := map[string][]attr.Item{}
 		for _, name := range names {
 			ts, err := m.table(name)
@@ -128,7 +128,7 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 	chg := p.userChange()
 	out := &dynamodbapi.BatchWriteItemOutput{UnprocessedItems: map[string][]dynamodbapi.WriteRequest{}}
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
-		m := newMultiTx(ctx, tx, sc, p.statsShard())
+		m := newMultiTx(ctx, tx, sc, p.statsShard(), &p.schemas)
 		type write struct {
 			ts   *tableState
 			key  attr.Item

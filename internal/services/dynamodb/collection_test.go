@@ -83,7 +83,7 @@ func TestCollectionSize(t *testing.T) {
 	} {
 		var got int64
 		err := f.p.store.View(f.ctx, func(tx storage.Txn) error {
-			sch, err := loadSchema(f.ctx, tx, sc, "c")
+			sch, err := f.p.schemas.loadSchema(f.ctx, tx, sc, "c")
 			if err != nil {
 				return err
 			}

@@ -76,7 +76,7 @@ func (p *Provider) mutate(ctx context.Context, table string, fn func(tx storage.
 	var use usage
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
 		var err error
-		if sch, err = loadSchema(ctx, tx, sc, table); err != nil {
+		if sch, err = p.schemas.loadSchema(ctx, tx, sc, table); err != nil {
 			return err
 		}
 		st, err := loadStatsShard(ctx, tx, sc, table, shard)
@@ -270,7 +270,7 @@ func (p *Provider) getItem(ctx context.Context, in *dynamodbapi.GetItemInput) (*
 	var item attr.Item
 	err = p.store.View(ctx, func(tx storage.Txn) error {
 		var err error
-		if sch, err = loadSchema(ctx, tx, sc, deref(in.TableName)); err != nil {
+		if sch, err = p.schemas.loadSchema(ctx, tx, sc, deref(in.TableName)); err != nil {
 			return err
 		}
 		key, err := keyOfParam(sch, in.Key)

@@ -17,6 +17,8 @@ type multiTx struct {
 	sc     scope.Scope
 	tables map[string]*tableState
 	shard  uint64 // the counter shard this transaction adds to
+	// schemas derives the tables' schemas (the provider's cache).
+	schemas *schemaCache
 }
 
 // tableState is one table's state inside a multiTx.
@@ -28,8 +30,8 @@ type tableState struct {
 }
 
 // newMultiTx starts tracking inside tx.
-func newMultiTx(ctx context.Context, tx storage.Txn, sc scope.Scope, shard uint64) *multiTx {
-	return &multiTx{ctx: ctx, tx: tx, sc: sc, tables: map[string]*tableState{}, shard: shard}
+func newMultiTx(ctx context.Context, tx storage.Txn, sc scope.Scope, shard uint64, schemas *schemaCache) *multiTx {
+	return &multiTx{ctx: ctx, tx: tx, sc: sc, tables: map[string]*tableState{}, shard: shard, schemas: schemas}
 }
 
 // table loads (once) the named table; a missing table is the
@@ -38,7 +40,7 @@ func (m *multiTx) table(name string) (*tableState, error) {
 	if ts, ok := m.tables[name]; ok {
 		return ts, nil
 	}
-	sch, err := loadSchema(m.ctx, m.tx, m.sc, name)
+	sch, err := m.schemas.loadSchema(m.ctx, m.tx, m.sc, name)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func (p *Provider) runQuery(ctx context.Context, in *dynamodbapi.QueryInput, key
 	out := &dynamodbapi.QueryOutput{}
 	var r *readReq
 	err = p.store.View(ctx, func(tx storage.Txn) error {
-		sch, err := loadSchema(ctx, tx, sc, deref(in.TableName))
+		sch, err := p.schemas.loadSchema(ctx, tx, sc, deref(in.TableName))
 		if err != nil {
 			return err
 		}
@@ -146,7 +146,7 @@ func (p *Provider) scan(ctx context.Context, in *dynamodbapi.ScanInput) (*dynamo
 	sc := scope.From(ctx)
 	out := &dynamodbapi.ScanOutput{}
 	err = p.store.View(ctx, func(tx storage.Txn) error {
-		sch, err := loadSchema(ctx, tx, sc, deref(in.TableName))
+		sch, err := p.schemas.loadSchema(ctx, tx, sc, deref(in.TableName))
 		if err != nil {
 			return err
 		}

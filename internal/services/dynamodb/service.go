@@ -49,6 +49,7 @@ const Name = "dynamodb"
 
 // Provider serves DynamoDB.
 type Provider struct {
+	schemas  schemaCache // schemas of stored tables (schema_cache.go)
 	store    storage.Store
 	clock    clock.Clock
 	ids      ids.Generator

@@ -34,7 +34,7 @@ func (p *Provider) schemaLookup(ctx context.Context) partiql.SchemaLookup {
 	return func(table, index string) (partiql.KeySchema, error) {
 		var ks partiql.KeySchema
 		err := p.store.View(ctx, func(tx storage.Txn) error {
-			sch, err := loadSchema(ctx, tx, sc, table)
+			sch, err := p.schemas.loadSchema(ctx, tx, sc, table)
 			if err != nil {
 				return err
 			}

@@ -77,6 +77,11 @@ func loadTable(ctx context.Context, r storage.Reader, sc scope.Scope, name strin
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}
+	return decodeTable(name, raw)
+}
+
+// decodeTable decodes the stored record of table name.
+func decodeTable(name string, raw []byte) (*tableRecord, error) {
 	var rec tableRecord
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return nil, internalf("decode table %s: %w", name, err)

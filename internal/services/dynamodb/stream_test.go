@@ -450,7 +450,7 @@ func TestStreamUserIdentity(t *testing.T) {
 	f.mustCall(t, "PutItem", `{"TableName":"t","Item":{"pk":{"S":"a"}}}`)
 	sc := scope.From(f.ctx)
 	err := f.p.store.Update(f.ctx, func(tx storage.Txn) error {
-		sch, err := loadSchema(f.ctx, tx, sc, "t")
+		sch, err := f.p.schemas.loadSchema(f.ctx, tx, sc, "t")
 		if err != nil {
 			return err
 		}

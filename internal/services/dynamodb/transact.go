@@ -283,7 +283,7 @@ func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *st
 		if done, err := p.checkToken(ctx, tx, sc, token, req); err != nil || done {
 			return err
 		}
-		m := newMultiTx(ctx, tx, sc, p.statsShard())
+		m := newMultiTx(ctx, tx, sc, p.statsShard(), &p.schemas)
 		plans := make([]txPlan, len(acts))
 		seen := map[string]bool{}
 		reasons := make([]dynamodbapi.CancellationReason, len(acts))
@@ -358,7 +358,7 @@ func (p *Provider) transactGetItems(ctx context.Context, in *dynamodbapi.Transac
 	sc := scope.From(ctx)
 	out := &dynamodbapi.TransactGetItemsOutput{}
 	err := p.store.View(ctx, func(tx storage.Txn) error {
-		m := newMultiTx(ctx, tx, sc, p.statsShard())
+		m := newMultiTx(ctx, tx, sc, p.statsShard(), &p.schemas)
 		seen := map[string]bool{}
 		out.Responses = make([]dynamodbapi.ItemResponse, 0, len(in.TransactItems))
 		for i, ti := range in.TransactItems {

@@ -11,29 +11,6 @@ import (
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
-// loadSchema reads a table and derives its schema. A missing table is the
-// ResourceNotFoundException item operations send, which (unlike
-// DescribeTable's) does not name the table.
-func loadSchema(ctx context.Context, r storage.Reader, sc scope.Scope, name string) (*schema, error) {
-	rec, err := loadTable(ctx, r, sc, name)
-	if err != nil {
-		if e := awserr.From(err); e.Code == codeNotFound {
-			return nil, resourceNotFound()
-		}
-		return nil, err
-	}
-	if deref(rec.Desc.TableStatus) == statusCreating {
-		return nil, resourceNotFound() // being restored (restore.go)
-	}
-	sch := recordSchema(rec)
-	// --- global tables: the other replicas every write also goes to (replica.go) ---
-	if sch.replicas, err = loadReplicaTargets(ctx, r, sc, rec); err != nil {
-		return nil, err
-	}
-	// --- end global tables ---
-	return sch, nil
-}
-
 // loadItem reads the item with the given key attributes; nil when absent.
 func loadItem(ctx context.Context, r storage.Reader, sc scope.Scope, sch *schema, key attr.Item) (attr.Item, error) {
 	raw, err := r.Get(ctx, itemKey(sc, sch, key))
