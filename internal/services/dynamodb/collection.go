@@ -75,7 +75,7 @@ func collectionSize(ctx context.Context, r storage.Reader, sc scope.Scope, sch *
 // attributes key, as it stands in r.
 func collectionMetrics(ctx context.Context, r storage.Reader, sc scope.Scope, sch *schema, key attr.Item) (*dynamodbapi.ItemCollectionMetrics, error) {
 	pk := key[sch.Key.Hash]
-	size, err := collectionSize(ctx, r, sc, sch, pk)
+	size, err := storedCollectionSize(ctx, r, sc, sch, pk)
 	if err != nil {
 		return nil, err
 	}

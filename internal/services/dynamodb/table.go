@@ -249,6 +249,10 @@ func (p *Provider) dropTable(ctx context.Context, tx storage.Txn, sc scope.Scope
 	if err := deleteRange(ctx, tx, start, end); err != nil {
 		return awserr.Internal(err)
 	}
+	start, end = storage.PrefixRange(collectionsPrefix(sc, name))
+	if err := deleteRange(ctx, tx, start, end); err != nil {
+		return awserr.Internal(err)
+	}
 	if err := dropTTL(ctx, tx, sc, name); err != nil {
 		return err
 	}

@@ -73,6 +73,9 @@ func (u *usage) add(o usage) {
 // (replica.go). It returns the write capacity consumed in this region.
 func writeItem(ctx context.Context, tx storage.Txn, sc scope.Scope, sch *schema, st *tableStats, old, nw attr.Item, chg change) (usage, error) {
 	var use usage
+	if err := trackCollection(ctx, tx, sc, sch, old, nw); err != nil { // collection_limit.go
+		return use, err
+	}
 	oldSize, newSize := 0, 0
 	var newRaw []byte
 	if old != nil {
