@@ -18,6 +18,9 @@ import (
 // entries per partition key value.
 const maxCollectionSize = 10 << 30
 
+// codeCollectionLimit is the error a write past maxCollectionSize gets.
+const codeCollectionLimit = "ItemCollectionSizeLimitExceededException"
+
 // The size of each item collection of a table with local secondary
 // indexes is kept under
 //
@@ -94,7 +97,7 @@ func trackCollection(ctx context.Context, tx storage.Txn, sc scope.Scope, sch *s
 	}
 	size += delta
 	if delta > 0 && size > maxCollectionSize {
-		return awserr.New("ItemCollectionSizeLimitExceededException", http.StatusBadRequest,
+		return awserr.New(codeCollectionLimit, http.StatusBadRequest,
 			"Item collection size limit exceeded")
 	}
 	k := collectionKey(sc, sch.Name, pk)

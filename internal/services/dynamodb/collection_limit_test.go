@@ -69,4 +69,15 @@ func TestCollectionSizes(t *testing.T) {
 		{"DeleteItem", `{"TableName":"c","Key":{"pk":{"S":"a"},"sk":{"S":"2"}}}`, 200, nil, nil},
 		{"PutItem", `{"TableName":"c","Item":{"pk":{"S":"a"},"sk":{"S":"4"}}}`, 200, nil, nil},
 	})
+	if err := f.p.store.Update(f.ctx, func(tx storage.Txn) error {
+		return tx.Put(collectionKey(sc, "c", dynamodbapi.AttributeValue{S: ptr("a")}), binary.BigEndian.AppendUint64(nil, near))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.run(t, []wireCase{
+		{"TransactWriteItems", `{"TransactItems":[{"Put":{"TableName":"c","Item":{"pk":{"S":"b"},"sk":{"S":"7"}}}},
+			{"Put":{"TableName":"c","Item":{"pk":{"S":"a"},"sk":{"S":"7"},"pad":{"S":"` + fmt.Sprintf("%060d", 0) + `"}}}}]}`, 400,
+			[]string{"TransactionCanceledException", "[None, ItemCollectionSizeLimitExceeded]"}, nil},
+		{"GetItem", `{"TableName":"c","Key":{"pk":{"S":"b"},"sk":{"S":"7"}}}`, 200, nil, []string{`"Item"`}},
+	})
 }

@@ -321,6 +321,13 @@ func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *st
 				return err
 			}
 			use, err := writeItem(ctx, tx, sc, pl.ts.sch, st, pl.old, pl.new, chg)
+			if hasCode(err, codeCollectionLimit) {
+				// A transaction reports the full collection as the
+				// action's cancellation reason.
+				reasons[i] = dynamodbapi.CancellationReason{Code: ptr("ItemCollectionSizeLimitExceeded"),
+					Message: ptr(awserr.From(err).Message)}
+				return canceled(reasons)
+			}
 			if err != nil {
 				return err
 			}
