@@ -372,3 +372,27 @@ func FuzzParseReplicaUpdates(f *testing.F) {
 		}
 	})
 }
+
+// TestReplicaSettings: index, TTL and billing changes made in one replica
+// reach the others; per-replica settings stay put.
+func TestReplicaSettings(t *testing.T) {
+	f := newFixture(t)
+	f.mustCall(t, "CreateTable", globalTable)
+	east := f.in("us-east-1")
+	f.mustCall(t, "UpdateTable", replicaUpdate("g", "Create", "us-east-1"))
+	east.mustCall(t, "PutItem", `{"TableName":"g","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"size":{"S":"L"}}}`)
+	east.mustCall(t, "UpdateTable", `{"TableName":"g","AttributeDefinitions":[{"AttributeName":"size","AttributeType":"S"}],
+		"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-size","KeySchema":[{"AttributeName":"size","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}}]}`)
+	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"g","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
+	f.mustCall(t, "UpdateTable", `{"TableName":"g","DeletionProtectionEnabled":true}`)
+	east.run(t, []wireCase{
+		{"DescribeTimeToLive", `{"TableName":"g"}`, 200, []string{`"TimeToLiveStatus":"ENABLED"`, `"AttributeName":"exp"`}, nil},
+		{"DescribeTable", `{"TableName":"g"}`, 200, []string{`"IndexName":"by-size"`}, []string{`"DeletionProtectionEnabled":true`}},
+	})
+	f.run(t, []wireCase{
+		{"Query", `{"TableName":"g","IndexName":"by-size","KeyConditionExpression":"#s = :s","ExpressionAttributeNames":{"#s":"size"},"ExpressionAttributeValues":{":s":{"S":"L"}}}`,
+			200, []string{`"Count":1`}, nil},
+		{"DescribeTable", `{"TableName":"g"}`, 200, []string{`"DeletionProtectionEnabled":true`}, nil},
+	})
+	f.mustCall(t, "UpdateTable", `{"TableName":"g","DeletionProtectionEnabled":false}`)
+}

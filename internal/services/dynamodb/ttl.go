@@ -237,6 +237,10 @@ func (p *Provider) updateTimeToLive(ctx context.Context, in *dynamodbapi.UpdateT
 		return nil, err
 	}
 	p.bg.wake()
+	p.propagateSettings(ctx, name, func(rctx context.Context) error {
+		_, err := p.updateTimeToLive(rctx, in)
+		return err
+	})
 	return &dynamodbapi.UpdateTimeToLiveOutput{TimeToLiveSpecification: &dynamodbapi.TimeToLiveSpecification{
 		Enabled: ptr(enable), AttributeName: ptr(attrName),
 	}}, nil

@@ -49,6 +49,12 @@ func (p *Provider) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableI
 	if err != nil {
 		return nil, err
 	}
+	if rin := replicatedSettings(in); rin != nil {
+		p.propagateSettings(ctx, name, func(rctx context.Context) error {
+			_, err := p.updateTable(rctx, rin)
+			return err
+		})
+	}
 	out.TableStatus = ptr(statusUpdating)
 	for i := range out.GlobalSecondaryIndexes {
 		if newIndexes[deref(out.GlobalSecondaryIndexes[i].IndexName)] {
