@@ -40,6 +40,9 @@ func (c *schemaCache) loadSchema(ctx context.Context, r storage.Reader, sc scope
 	key := TableKey(sc, name)
 	raw, err := r.Get(ctx, key)
 	if errors.Is(err, storage.ErrNotFound) {
+		if err := checkTableName("tableName", name); err != nil {
+			return nil, err
+		}
 		return nil, resourceNotFound()
 	}
 	if err != nil {

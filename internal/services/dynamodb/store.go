@@ -72,6 +72,9 @@ func tokensPrefix(sc scope.Scope) []byte {
 func loadTable(ctx context.Context, r storage.Reader, sc scope.Scope, name string) (*tableRecord, error) {
 	raw, err := r.Get(ctx, TableKey(sc, name))
 	if errors.Is(err, storage.ErrNotFound) {
+		if err := checkTableName("tableName", name); err != nil {
+			return nil, err
+		}
 		return nil, tableNotFound(name)
 	}
 	if err != nil {

@@ -73,6 +73,9 @@ func gsiDesc(tableArn, name string, ks []dynamodbapi.KeySchemaElement, p *dynamo
 }
 
 func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableInput) (*dynamodbapi.CreateTableOutput, error) {
+	if err := checkTableName("tableName", deref(in.TableName)); err != nil {
+		return nil, err
+	}
 	spec, err := validateCreate(in)
 	if err != nil {
 		return nil, err
