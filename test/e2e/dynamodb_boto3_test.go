@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 
 ddb = boto3.resource("dynamodb")
 table = ddb.create_table(
-    TableName="py",
+    TableName="pyt",
     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
     BillingMode="PAY_PER_REQUEST",
@@ -45,7 +45,7 @@ out["numbers_text"] = {k: str(got[k]) for k in ("int38", "neg38", "frac38", "mix
 # digits, which boto3's resource layer cannot read (boto/boto3#2500): read
 # it with a plain low-level client (the resource's client converts types).
 table.put_item(Item={"pk": "n", "sk": 1, "huge": Decimal("1E+100"), "max": Decimal("9.9999999999999999999999999999999999999E+125")})
-raw = boto3.client("dynamodb").get_item(TableName="py", Key={"pk": {"S": "n"}, "sk": {"N": "1"}})["Item"]
+raw = boto3.client("dynamodb").get_item(TableName="pyt", Key={"pk": {"S": "n"}, "sk": {"N": "1"}})["Item"]
 out["huge_text"] = [raw["huge"]["N"] == "1" + "0" * 100, raw["max"]["N"] == "9" * 38 + "0" * 88]
 table.delete_item(Key={"pk": "n", "sk": 1})
 

@@ -34,14 +34,14 @@ func TestDynamoDBKill9KeepsTransactionsWhole(t *testing.T) {
 	cmd, url := startBinary(t, bin, dataDir)
 	client := ddbClient(url)
 	if _, err := client.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("tx"),
+		TableName:            aws.String("txs"),
 		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
 		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
 		BillingMode:          ddbtypes.BillingModePayPerRequest,
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := dynamodb.NewTableExistsWaiter(client).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("tx")}, 10*time.Second); err != nil {
+	if err := dynamodb.NewTableExistsWaiter(client).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("txs")}, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
 
@@ -58,7 +58,7 @@ func TestDynamoDBKill9KeepsTransactionsWhole(t *testing.T) {
 				var items []ddbtypes.TransactWriteItem
 				for j := 0; j < 3; j++ {
 					items = append(items, ddbtypes.TransactWriteItem{Put: &ddbtypes.Put{
-						TableName: aws.String("tx"),
+						TableName: aws.String("txs"),
 						Item: map[string]ddbtypes.AttributeValue{
 							"id": sAttr(fmt.Sprintf("%s/%d", txid, j)), "tx": sAttr(txid), "part": nAttr(fmt.Sprint(j)),
 						},
@@ -101,7 +101,7 @@ func TestDynamoDBKill9KeepsTransactionsWhole(t *testing.T) {
 	}()
 	client = ddbClient(url)
 	parts := map[string]map[string]bool{}
-	p := dynamodb.NewScanPaginator(client, &dynamodb.ScanInput{TableName: aws.String("tx"), ConsistentRead: aws.Bool(true)})
+	p := dynamodb.NewScanPaginator(client, &dynamodb.ScanInput{TableName: aws.String("txs"), ConsistentRead: aws.Bool(true)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

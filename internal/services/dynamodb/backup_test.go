@@ -48,7 +48,7 @@ func TestBackupLifecycle(t *testing.T) {
 	arn2 := backupArnOf(t, f.mustCall(t, "CreateBackup", `{"TableName":"full","BackupName":"bk2"}`))
 	f.mustCall(t, "CreateTable", simpleTable)
 	f.clk.Advance(time.Minute)
-	arn3 := backupArnOf(t, f.mustCall(t, "CreateBackup", `{"TableName":"t","BackupName":"bk3"}`))
+	arn3 := backupArnOf(t, f.mustCall(t, "CreateBackup", `{"TableName":"tbl","BackupName":"bk3"}`))
 	created2 := epoch.Add(time.Minute).Unix()
 	f.run(t, []wireCase{
 		{"DescribeBackup", fmt.Sprintf(`{"BackupArn":%q}`, arn1), 200, []string{
@@ -103,7 +103,7 @@ func TestBackupConsistentUnderWrites(t *testing.T) {
 	f.mustCall(t, "CreateTable", simpleTable)
 	const items = 600 // more than two copy batches
 	for i := range items {
-		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"t","Item":{"pk":{"S":"k%04d"},"v":{"N":"100"}}}`, i))
+		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"tbl","Item":{"pk":{"S":"k%04d"},"v":{"N":"100"}}}`, i))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -115,8 +115,8 @@ func TestBackupConsistentUnderWrites(t *testing.T) {
 			for n := 0; ctx.Err() == nil; n++ {
 				if w == 0 {
 					f.call(t, "TransactWriteItems", fmt.Sprintf(`{"TransactItems":[
-						{"Put":{"TableName":"t","Item":{"pk":{"S":"new%d-a"},"v":{"N":"0"}}}},
-						{"Put":{"TableName":"t","Item":{"pk":{"S":"new%d-b"},"v":{"N":"0"}}}}]}`, n, n))
+						{"Put":{"TableName":"tbl","Item":{"pk":{"S":"new%d-a"},"v":{"N":"0"}}}},
+						{"Put":{"TableName":"tbl","Item":{"pk":{"S":"new%d-b"},"v":{"N":"0"}}}}]}`, n, n))
 					continue
 				}
 				a, b := r.IntN(items), r.IntN(items)
@@ -124,13 +124,13 @@ func TestBackupConsistentUnderWrites(t *testing.T) {
 					continue
 				}
 				f.call(t, "TransactWriteItems", fmt.Sprintf(`{"TransactItems":[
-					{"Update":{"TableName":"t","Key":{"pk":{"S":"k%04d"}},"UpdateExpression":"SET v = v - :d","ExpressionAttributeValues":{":d":{"N":"1"}}}},
-					{"Update":{"TableName":"t","Key":{"pk":{"S":"k%04d"}},"UpdateExpression":"SET v = v + :d","ExpressionAttributeValues":{":d":{"N":"1"}}}}]}`, a, b))
+					{"Update":{"TableName":"tbl","Key":{"pk":{"S":"k%04d"}},"UpdateExpression":"SET v = v - :d","ExpressionAttributeValues":{":d":{"N":"1"}}}},
+					{"Update":{"TableName":"tbl","Key":{"pk":{"S":"k%04d"}},"UpdateExpression":"SET v = v + :d","ExpressionAttributeValues":{":d":{"N":"1"}}}}]}`, a, b))
 			}
 		}()
 	}
 	time.Sleep(20 * time.Millisecond)
-	arn := backupArnOf(t, f.mustCall(t, "CreateBackup", `{"TableName":"t","BackupName":"during"}`))
+	arn := backupArnOf(t, f.mustCall(t, "CreateBackup", `{"TableName":"tbl","BackupName":"during"}`))
 	cancel()
 	wg.Wait()
 	f.mustCall(t, "RestoreTableFromBackup", fmt.Sprintf(`{"TargetTableName":"copy","BackupArn":%q}`, arn))
@@ -212,9 +212,9 @@ func TestBackupBackground(t *testing.T) {
 	f.mustCall(t, "CreateTable", simpleTable)
 	big := strings.Repeat("x", 380*1024)
 	for i := range 12 {
-		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"t","Item":{"pk":{"S":"k%d"},"blob":{"S":%q}}}`, i, big))
+		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"tbl","Item":{"pk":{"S":"k%d"},"blob":{"S":%q}}}`, i, big))
 	}
-	body := f.mustCall(t, "CreateBackup", `{"TableName":"t","BackupName":"large"}`)
+	body := f.mustCall(t, "CreateBackup", `{"TableName":"tbl","BackupName":"large"}`)
 	arn := backupArnOf(t, body)
 	if !strings.Contains(body, `"BackupStatus":"CREATING"`) {
 		t.Fatalf("large CreateBackup answered %s", body)
@@ -230,7 +230,7 @@ func TestBackupBackground(t *testing.T) {
 	// Simulate a crash: a backup left CREATING and a restore cut short.
 	sc := scope.From(f.ctx)
 	stale := &backupRecord{}
-	stale.Details.BackupArn = ptr(backupARN(sc, "t", "01767323045001-deadbeef"))
+	stale.Details.BackupArn = ptr(backupARN(sc, "tbl", "01767323045001-deadbeef"))
 	stale.Details.BackupStatus = ptr(backupCreating)
 	err := f.p.store.Update(f.ctx, func(tx storage.Txn) error {
 		if err := saveBackup(tx, sc, stale); err != nil {
@@ -239,7 +239,7 @@ func TestBackupBackground(t *testing.T) {
 		if err := tx.Put(append(backupDataPrefix(sc, "01767323045001-deadbeef"), 'x'), []byte("partial")); err != nil {
 			return err
 		}
-		if err := tx.Put(jobKey(jobBackup, sc, "01767323045001-deadbeef", "t"), []byte{}); err != nil {
+		if err := tx.Put(jobKey(jobBackup, sc, "01767323045001-deadbeef", "tbl"), []byte{}); err != nil {
 			return err
 		}
 		rec, err := loadTable(f.ctx, tx, sc, "rrr")
@@ -289,8 +289,8 @@ func TestBackupBackground(t *testing.T) {
 func FuzzParseBackupARN(f *testing.F) {
 	sc := scope.Scope{Account: testAccount, Region: testRegion}
 	for _, s := range []string{
-		backupARN(sc, "t", "01767323045001-deadbeef"), "arn:aws:dynamodb:eu-west-1:111122223333:table/t/backup/",
-		"arn:aws:dynamodb:eu-west-1:111122223333:table//backup/x", "arn:aws:s3:::b", "", "table/t/backup/x",
+		backupARN(sc, "tbl", "01767323045001-deadbeef"), "arn:aws:dynamodb:eu-west-1:111122223333:table/tbl/backup/",
+		"arn:aws:dynamodb:eu-west-1:111122223333:table//backup/x", "arn:aws:s3:::b", "", "table/tbl/backup/x",
 	} {
 		f.Add(s)
 	}

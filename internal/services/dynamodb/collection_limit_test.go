@@ -22,7 +22,7 @@ func TestCollectionSizes(t *testing.T) {
 		t.Helper()
 		var stored, scanned int64
 		err := f.p.store.View(f.ctx, func(tx storage.Txn) error {
-			sch, err := f.p.schemas.loadSchema(f.ctx, tx, sc, "c")
+			sch, err := f.p.schemas.loadSchema(f.ctx, tx, sc, "ctb")
 			if err != nil {
 				return err
 			}
@@ -41,15 +41,15 @@ func TestCollectionSizes(t *testing.T) {
 		}
 		return stored
 	}
-	f.mustCall(t, "PutItem", `{"TableName":"c","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"v":{"S":"x"}}}`)
-	f.mustCall(t, "PutItem", `{"TableName":"c","Item":{"pk":{"S":"a"},"sk":{"S":"2"},"big":{"S":"0123456789"}}}`)
-	f.mustCall(t, "UpdateItem", `{"TableName":"c","Key":{"pk":{"S":"a"},"sk":{"S":"2"}},"UpdateExpression":"SET v = :v","ExpressionAttributeValues":{":v":{"S":"yy"}}}`)
-	f.mustCall(t, "BatchWriteItem", `{"RequestItems":{"c":[{"PutRequest":{"Item":{"pk":{"S":"a"},"sk":{"S":"3"}}}},{"PutRequest":{"Item":{"pk":{"S":"b"},"sk":{"S":"1"}}}}]}}`)
-	f.mustCall(t, "TransactWriteItems", `{"TransactItems":[{"Delete":{"TableName":"c","Key":{"pk":{"S":"a"},"sk":{"S":"3"}}}},{"Put":{"TableName":"c","Item":{"pk":{"S":"b"},"sk":{"S":"2"},"v":{"S":"z"}}}}]}`)
+	f.mustCall(t, "PutItem", `{"TableName":"ctb","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"v":{"S":"x"}}}`)
+	f.mustCall(t, "PutItem", `{"TableName":"ctb","Item":{"pk":{"S":"a"},"sk":{"S":"2"},"big":{"S":"0123456789"}}}`)
+	f.mustCall(t, "UpdateItem", `{"TableName":"ctb","Key":{"pk":{"S":"a"},"sk":{"S":"2"}},"UpdateExpression":"SET v = :v","ExpressionAttributeValues":{":v":{"S":"yy"}}}`)
+	f.mustCall(t, "BatchWriteItem", `{"RequestItems":{"ctb":[{"PutRequest":{"Item":{"pk":{"S":"a"},"sk":{"S":"3"}}}},{"PutRequest":{"Item":{"pk":{"S":"b"},"sk":{"S":"1"}}}}]}}`)
+	f.mustCall(t, "TransactWriteItems", `{"TransactItems":[{"Delete":{"TableName":"ctb","Key":{"pk":{"S":"a"},"sk":{"S":"3"}}}},{"Put":{"TableName":"ctb","Item":{"pk":{"S":"b"},"sk":{"S":"2"},"v":{"S":"z"}}}}]}`)
 	check("a")
 	check("b")
-	f.mustCall(t, "DeleteItem", `{"TableName":"c","Key":{"pk":{"S":"b"},"sk":{"S":"1"}}}`)
-	f.mustCall(t, "DeleteItem", `{"TableName":"c","Key":{"pk":{"S":"b"},"sk":{"S":"2"}}}`)
+	f.mustCall(t, "DeleteItem", `{"TableName":"ctb","Key":{"pk":{"S":"b"},"sk":{"S":"1"}}}`)
+	f.mustCall(t, "DeleteItem", `{"TableName":"ctb","Key":{"pk":{"S":"b"},"sk":{"S":"2"}}}`)
 	if got := check("b"); got != 0 {
 		t.Fatalf("emptied collection has size %d", got)
 	}
@@ -57,27 +57,27 @@ func TestCollectionSizes(t *testing.T) {
 	// Bring collection a to 40 bytes under the limit.
 	near := uint64(maxCollectionSize - 40)
 	if err := f.p.store.Update(f.ctx, func(tx storage.Txn) error {
-		return tx.Put(collectionKey(sc, "c", dynamodbapi.AttributeValue{S: ptr("a")}), binary.BigEndian.AppendUint64(nil, near))
+		return tx.Put(collectionKey(sc, "ctb", dynamodbapi.AttributeValue{S: ptr("a")}), binary.BigEndian.AppendUint64(nil, near))
 	}); err != nil {
 		t.Fatal(err)
 	}
 	f.run(t, []wireCase{
-		{"PutItem", `{"TableName":"c","Item":{"pk":{"S":"a"},"sk":{"S":"9"},"pad":{"S":"` + fmt.Sprintf("%060d", 0) + `"}}}`, 400,
+		{"PutItem", `{"TableName":"ctb","Item":{"pk":{"S":"a"},"sk":{"S":"9"},"pad":{"S":"` + fmt.Sprintf("%060d", 0) + `"}}}`, 400,
 			[]string{"ItemCollectionSizeLimitExceededException", "Item collection size limit exceeded"}, nil},
 		// Another collection is not affected; shrinking a full one works.
-		{"PutItem", `{"TableName":"c","Item":{"pk":{"S":"b"},"sk":{"S":"9"},"pad":{"S":"` + fmt.Sprintf("%060d", 0) + `"}}}`, 200, nil, nil},
-		{"DeleteItem", `{"TableName":"c","Key":{"pk":{"S":"a"},"sk":{"S":"2"}}}`, 200, nil, nil},
-		{"PutItem", `{"TableName":"c","Item":{"pk":{"S":"a"},"sk":{"S":"4"}}}`, 200, nil, nil},
+		{"PutItem", `{"TableName":"ctb","Item":{"pk":{"S":"b"},"sk":{"S":"9"},"pad":{"S":"` + fmt.Sprintf("%060d", 0) + `"}}}`, 200, nil, nil},
+		{"DeleteItem", `{"TableName":"ctb","Key":{"pk":{"S":"a"},"sk":{"S":"2"}}}`, 200, nil, nil},
+		{"PutItem", `{"TableName":"ctb","Item":{"pk":{"S":"a"},"sk":{"S":"4"}}}`, 200, nil, nil},
 	})
 	if err := f.p.store.Update(f.ctx, func(tx storage.Txn) error {
-		return tx.Put(collectionKey(sc, "c", dynamodbapi.AttributeValue{S: ptr("a")}), binary.BigEndian.AppendUint64(nil, near))
+		return tx.Put(collectionKey(sc, "ctb", dynamodbapi.AttributeValue{S: ptr("a")}), binary.BigEndian.AppendUint64(nil, near))
 	}); err != nil {
 		t.Fatal(err)
 	}
 	f.run(t, []wireCase{
-		{"TransactWriteItems", `{"TransactItems":[{"Put":{"TableName":"c","Item":{"pk":{"S":"b"},"sk":{"S":"7"}}}},
-			{"Put":{"TableName":"c","Item":{"pk":{"S":"a"},"sk":{"S":"7"},"pad":{"S":"` + fmt.Sprintf("%060d", 0) + `"}}}}]}`, 400,
+		{"TransactWriteItems", `{"TransactItems":[{"Put":{"TableName":"ctb","Item":{"pk":{"S":"b"},"sk":{"S":"7"}}}},
+			{"Put":{"TableName":"ctb","Item":{"pk":{"S":"a"},"sk":{"S":"7"},"pad":{"S":"` + fmt.Sprintf("%060d", 0) + `"}}}}]}`, 400,
 			[]string{"TransactionCanceledException", "[None, ItemCollectionSizeLimitExceeded]"}, nil},
-		{"GetItem", `{"TableName":"c","Key":{"pk":{"S":"b"},"sk":{"S":"7"}}}`, 200, nil, []string{`"Item"`}},
+		{"GetItem", `{"TableName":"ctb","Key":{"pk":{"S":"b"},"sk":{"S":"7"}}}`, 200, nil, []string{`"Item"`}},
 	})
 }

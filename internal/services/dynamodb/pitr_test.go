@@ -31,7 +31,7 @@ func (f *fixture) scanState(tb testing.TB, table string) string {
 
 func TestPITRSettings(t *testing.T) {
 	f := newFixture(t)
-	f.mustCall(t, "CreateTable", strings.Replace(simpleTable, `"TableName":"t"`, `"TableName":"src"`, 1))
+	f.mustCall(t, "CreateTable", strings.Replace(simpleTable, `"TableName":"tbl"`, `"TableName":"src"`, 1))
 	since := fmt.Sprint(epoch.Unix())
 	f.run(t, []wireCase{
 		{"DescribeContinuousBackups", `{"TableName":"nope"}`, 400, []string{"TableNotFoundException", "Table not found: nope"}, nil},
@@ -96,7 +96,7 @@ func TestPITRSettings(t *testing.T) {
 // second: each restored table must equal its snapshot, indexes included.
 func TestPITRRestoreHistory(t *testing.T) {
 	f := newFixture(t)
-	f.mustCall(t, "CreateTable", strings.Replace(ttlTable, `"TableName":"t"`, `"TableName":"src"`, 1))
+	f.mustCall(t, "CreateTable", strings.Replace(ttlTable, `"TableName":"tbl"`, `"TableName":"src"`, 1))
 	f.mustCall(t, "PutItem", `{"TableName":"src","Item":{"pk":{"S":"pre"},"g":{"S":"x"}}}`)
 	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"src","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
 	f.mustCall(t, "UpdateContinuousBackups", `{"TableName":"src","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}`)
@@ -188,7 +188,7 @@ func TestPITRRestoreHistory(t *testing.T) {
 // checks that the sweeper trims only history older than the window.
 func TestPITRBatchesAndSweep(t *testing.T) {
 	f := newFixture(t)
-	f.mustCall(t, "CreateTable", strings.Replace(simpleTable, `"TableName":"t"`, `"TableName":"src"`, 1))
+	f.mustCall(t, "CreateTable", strings.Replace(simpleTable, `"TableName":"tbl"`, `"TableName":"src"`, 1))
 	f.mustCall(t, "UpdateContinuousBackups", `{"TableName":"src","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true,"RecoveryPeriodInDays":1}}`)
 	n := copyBatchItems*2 + 17
 	for i := range n {

@@ -75,7 +75,7 @@ func (f *fixture) sameReplicas(tb testing.TB, table string, regions ...string) {
 	}
 }
 
-const globalTable = `{"TableName":"g","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
+const globalTable = `{"TableName":"gtb","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
 	"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"},{"AttributeName":"color","AttributeType":"S"}],
 	"GlobalSecondaryIndexes":[{"IndexName":"by-color","KeySchema":[{"AttributeName":"color","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
 	"BillingMode":"PAY_PER_REQUEST"}`
@@ -97,20 +97,20 @@ func TestReplicaUpdatesValidation(t *testing.T) {
 		"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}}`)
 	bad := http.StatusBadRequest
 	f.run(t, []wireCase{
-		{"UpdateTable", replicaUpdate("g", "Create", testRegion), bad, []string{"ValidationException", msgReplicaLocal}, nil},
-		{"UpdateTable", replicaUpdate("g", "Delete", testRegion), bad, []string{msgReplicaLocal}, nil},
-		{"UpdateTable", replicaUpdate("g", "Create", "us-fake-1"), bad,
+		{"UpdateTable", replicaUpdate("gtb", "Create", testRegion), bad, []string{"ValidationException", msgReplicaLocal}, nil},
+		{"UpdateTable", replicaUpdate("gtb", "Delete", testRegion), bad, []string{msgReplicaLocal}, nil},
+		{"UpdateTable", replicaUpdate("gtb", "Create", "us-fake-1"), bad,
 			[]string{"Region us-fake-1 is not supported. The latest version of global tables are only supported in the following regions: [", "us-east-1"}, nil},
-		{"UpdateTable", replicaUpdate("g", "Create", "EU-WEST-2"), bad, []string{"Region EU-WEST-2 is not supported"}, nil},
-		{"UpdateTable", `{"TableName":"g","ReplicaUpdates":[{}]}`, bad, []string{msgReplicaNoAction}, nil},
-		{"UpdateTable", replicaUpdate("g", "Update", "us-east-1"), bad, []string{msgReplicaNoAction}, nil},
-		{"UpdateTable", `{"TableName":"g","ReplicaUpdates":[{"Create":{"RegionName":"us-east-1"},"Delete":{"RegionName":"us-east-1"}}]}`,
+		{"UpdateTable", replicaUpdate("gtb", "Create", "EU-WEST-2"), bad, []string{"Region EU-WEST-2 is not supported"}, nil},
+		{"UpdateTable", `{"TableName":"gtb","ReplicaUpdates":[{}]}`, bad, []string{msgReplicaNoAction}, nil},
+		{"UpdateTable", replicaUpdate("gtb", "Update", "us-east-1"), bad, []string{msgReplicaNoAction}, nil},
+		{"UpdateTable", `{"TableName":"gtb","ReplicaUpdates":[{"Create":{"RegionName":"us-east-1"},"Delete":{"RegionName":"us-east-1"}}]}`,
 			bad, []string{msgReplicaActionTypes}, nil},
-		{"UpdateTable", `{"TableName":"g","ReplicaUpdates":[{"Create":{"RegionName":"us-east-1"}},{"Create":{"RegionName":"us-west-2"}}]}`,
+		{"UpdateTable", `{"TableName":"gtb","ReplicaUpdates":[{"Create":{"RegionName":"us-east-1"}},{"Create":{"RegionName":"us-west-2"}}]}`,
 			bad, []string{msgReplicaManyActions}, nil},
-		{"UpdateTable", `{"TableName":"g","ReplicaUpdates":[{"Create":{"RegionName":"us-east-1"}}],"DeletionProtectionEnabled":true}`,
+		{"UpdateTable", `{"TableName":"gtb","ReplicaUpdates":[{"Create":{"RegionName":"us-east-1"}}],"DeletionProtectionEnabled":true}`,
 			bad, []string{msgReplicaAlone}, nil},
-		{"UpdateTable", replicaUpdate("g", "Delete", "us-east-1"), bad,
+		{"UpdateTable", replicaUpdate("gtb", "Delete", "us-east-1"), bad,
 			[]string{"Please retry the request without these replicas: [us-east-1]."}, nil},
 		{"UpdateTable", replicaUpdate("prov", "Create", "us-east-1"), bad, []string{msgReplicaCapacity}, nil},
 		{"UpdateTable", replicaUpdate("nope", "Create", "us-east-1"), bad, []string{"ResourceNotFoundException"}, nil},
@@ -118,29 +118,29 @@ func TestReplicaUpdatesValidation(t *testing.T) {
 			[]string{"Failed to create a the new replica of table with name: ‘taken’ because one or more replicas already existed as tables."}, nil},
 		{"UpdateTable", replicaUpdate("taken", "Create", "us-east-1"), bad, []string{msgReplicaStreamView}, nil},
 		// A duplicate of the same action is one action, as on AWS.
-		{"UpdateTable", `{"TableName":"g","ReplicaUpdates":[{"Create":{"RegionName":"us-east-1"}},{"Create":{"RegionName":"us-east-1"}}]}`,
+		{"UpdateTable", `{"TableName":"gtb","ReplicaUpdates":[{"Create":{"RegionName":"us-east-1"}},{"Create":{"RegionName":"us-east-1"}}]}`,
 			http.StatusOK, []string{`"TableStatus":"UPDATING"`, `"GlobalTableVersion":"2019.11.21"`,
 				`"RegionName":"us-east-1","ReplicaStatus":"CREATING"`, `"StreamViewType":"NEW_AND_OLD_IMAGES"`}, nil},
-		{"UpdateTable", replicaUpdate("g", "Create", "us-east-1"), bad, []string{"because one or more replicas already existed"}, nil},
-		{"DescribeTable", `{"TableName":"g"}`, http.StatusOK,
+		{"UpdateTable", replicaUpdate("gtb", "Create", "us-east-1"), bad, []string{"because one or more replicas already existed"}, nil},
+		{"DescribeTable", `{"TableName":"gtb"}`, http.StatusOK,
 			[]string{`"RegionName":"us-east-1","ReplicaStatus":"ACTIVE","GlobalSecondaryIndexes":[{"IndexName":"by-color"}],"ReplicaTableClassSummary":{"TableClass":"STANDARD"}`}, []string{`"RegionName":"eu-west-1"`}},
 	})
 	// The replica's own description lists the source, not itself.
 	east := f.in("us-east-1")
 	east.run(t, []wireCase{
-		{"DescribeTable", `{"TableName":"g"}`, http.StatusOK, []string{`"TableStatus":"ACTIVE"`, `"GlobalTableVersion":"2019.11.21"`,
-			`"RegionName":"eu-west-1","ReplicaStatus":"ACTIVE"`, `"TableArn":"arn:aws:dynamodb:us-east-1:111122223333:table/g"`,
-			`"IndexArn":"arn:aws:dynamodb:us-east-1:111122223333:table/g/index/by-color"`, `"LatestStreamArn":"arn:aws:dynamodb:us-east-1:`},
+		{"DescribeTable", `{"TableName":"gtb"}`, http.StatusOK, []string{`"TableStatus":"ACTIVE"`, `"GlobalTableVersion":"2019.11.21"`,
+			`"RegionName":"eu-west-1","ReplicaStatus":"ACTIVE"`, `"TableArn":"arn:aws:dynamodb:us-east-1:111122223333:table/gtb"`,
+			`"IndexArn":"arn:aws:dynamodb:us-east-1:111122223333:table/gtb/index/by-color"`, `"LatestStreamArn":"arn:aws:dynamodb:us-east-1:`},
 			[]string{`"RegionName":"us-east-1"`}},
-		{"UpdateTable", `{"TableName":"g","ReplicaUpdates":[{"Update":{"RegionName":"eu-west-1","TableClassOverride":"STANDARD_INFREQUENT_ACCESS","KMSMasterKeyId":"alias/mine"}}]}`,
+		{"UpdateTable", `{"TableName":"gtb","ReplicaUpdates":[{"Update":{"RegionName":"eu-west-1","TableClassOverride":"STANDARD_INFREQUENT_ACCESS","KMSMasterKeyId":"alias/mine"}}]}`,
 			http.StatusOK, []string{`"TableStatus":"UPDATING"`}, nil},
-		{"UpdateTable", `{"TableName":"g","ReplicaUpdates":[{"Update":{"RegionName":"eu-west-1","ProvisionedThroughputOverride":{"ReadCapacityUnits":5}}}]}`,
+		{"UpdateTable", `{"TableName":"gtb","ReplicaUpdates":[{"Update":{"RegionName":"eu-west-1","ProvisionedThroughputOverride":{"ReadCapacityUnits":5}}}]}`,
 			http.StatusBadRequest, []string{msgThroughputForbidden}, nil},
-		{"DescribeTable", `{"TableName":"g"}`, http.StatusOK,
+		{"DescribeTable", `{"TableName":"gtb"}`, http.StatusOK,
 			[]string{`"RegionName":"eu-west-1","ReplicaStatus":"ACTIVE","KMSMasterKeyId":"alias/mine"`, `"ReplicaTableClassSummary":{"TableClass":"STANDARD_INFREQUENT_ACCESS"}`}, nil},
 	})
 	f.run(t, []wireCase{
-		{"DescribeTable", `{"TableName":"g"}`, http.StatusOK,
+		{"DescribeTable", `{"TableName":"gtb"}`, http.StatusOK,
 			[]string{`"TableClass":"STANDARD_INFREQUENT_ACCESS"`, `"KMSMasterKeyArn":"arn:aws:kms:eu-west-1:111122223333:alias/mine"`}, nil},
 	})
 }
@@ -148,79 +148,79 @@ func TestReplicaUpdatesValidation(t *testing.T) {
 func TestReplicaReplication(t *testing.T) {
 	f := newFixture(t)
 	f.mustCall(t, "CreateTable", globalTable)
-	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"g","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
+	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"gtb","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
 	// More items than one copy batch, some in the index.
 	for i := range 600 {
 		item := fmt.Sprintf(`{"pk":{"S":"p%d"},"sk":{"N":"%d"},"n":{"N":"%d"}`, i%37, i, i)
 		if i%3 == 0 {
 			item += `,"color":{"S":"red"}`
 		}
-		f.mustCall(t, "PutItem", `{"TableName":"g","Item":`+item+`}}`)
+		f.mustCall(t, "PutItem", `{"TableName":"gtb","Item":`+item+`}}`)
 	}
 	f.sweep(t) // backfills the TTL index
 	east, tokyo := f.in("us-east-1"), f.in("ap-northeast-1")
-	f.mustCall(t, "UpdateTable", replicaUpdate("g", "Create", "us-east-1"))
-	east.mustCall(t, "UpdateTable", replicaUpdate("g", "Create", "ap-northeast-1"))
-	f.sameReplicas(t, "g", testRegion, "us-east-1", "ap-northeast-1")
+	f.mustCall(t, "UpdateTable", replicaUpdate("gtb", "Create", "us-east-1"))
+	east.mustCall(t, "UpdateTable", replicaUpdate("gtb", "Create", "ap-northeast-1"))
+	f.sameReplicas(t, "gtb", testRegion, "us-east-1", "ap-northeast-1")
 
 	// Writes in any region show in all, indexes and conditions included.
-	east.mustCall(t, "PutItem", `{"TableName":"g","Item":{"pk":{"S":"new"},"sk":{"N":"1"},"color":{"S":"blue"}}}`)
-	tokyo.mustCall(t, "DeleteItem", `{"TableName":"g","Key":{"pk":{"S":"p0"},"sk":{"N":"0"}}}`)
-	f.mustCall(t, "UpdateItem", `{"TableName":"g","Key":{"pk":{"S":"p1"},"sk":{"N":"1"}},"UpdateExpression":"SET color = :c","ExpressionAttributeValues":{":c":{"S":"blue"}}}`)
-	f.mustCall(t, "BatchWriteItem", `{"RequestItems":{"g":[{"PutRequest":{"Item":{"pk":{"S":"b"},"sk":{"N":"1"}}}},{"DeleteRequest":{"Key":{"pk":{"S":"p2"},"sk":{"N":"2"}}}}]}}`)
-	tokyo.mustCall(t, "TransactWriteItems", `{"TransactItems":[{"Put":{"TableName":"g","Item":{"pk":{"S":"tx"},"sk":{"N":"1"}}}}]}`)
-	east.mustCall(t, "ExecuteStatement", `{"Statement":"INSERT INTO g VALUE {'pk':'sql','sk':1}"}`)
-	f.sameReplicas(t, "g", testRegion, "us-east-1", "ap-northeast-1")
+	east.mustCall(t, "PutItem", `{"TableName":"gtb","Item":{"pk":{"S":"new"},"sk":{"N":"1"},"color":{"S":"blue"}}}`)
+	tokyo.mustCall(t, "DeleteItem", `{"TableName":"gtb","Key":{"pk":{"S":"p0"},"sk":{"N":"0"}}}`)
+	f.mustCall(t, "UpdateItem", `{"TableName":"gtb","Key":{"pk":{"S":"p1"},"sk":{"N":"1"}},"UpdateExpression":"SET color = :c","ExpressionAttributeValues":{":c":{"S":"blue"}}}`)
+	f.mustCall(t, "BatchWriteItem", `{"RequestItems":{"gtb":[{"PutRequest":{"Item":{"pk":{"S":"b"},"sk":{"N":"1"}}}},{"DeleteRequest":{"Key":{"pk":{"S":"p2"},"sk":{"N":"2"}}}}]}}`)
+	tokyo.mustCall(t, "TransactWriteItems", `{"TransactItems":[{"Put":{"TableName":"gtb","Item":{"pk":{"S":"tx"},"sk":{"N":"1"}}}}]}`)
+	east.mustCall(t, "ExecuteStatement", `{"Statement":"INSERT INTO gtb VALUE {'pk':'sql','sk':1}"}`)
+	f.sameReplicas(t, "gtb", testRegion, "us-east-1", "ap-northeast-1")
 	tokyo.run(t, []wireCase{
-		{"Query", `{"TableName":"g","IndexName":"by-color","KeyConditionExpression":"color = :c","ExpressionAttributeValues":{":c":{"S":"blue"}}}`,
+		{"Query", `{"TableName":"gtb","IndexName":"by-color","KeyConditionExpression":"color = :c","ExpressionAttributeValues":{":c":{"S":"blue"}}}`,
 			http.StatusOK, []string{`"Count":2`}, nil},
-		{"PutItem", `{"TableName":"g","Item":{"pk":{"S":"new"},"sk":{"N":"1"}},"ConditionExpression":"attribute_not_exists(pk)"}`,
+		{"PutItem", `{"TableName":"gtb","Item":{"pk":{"S":"new"},"sk":{"N":"1"}},"ConditionExpression":"attribute_not_exists(pk)"}`,
 			http.StatusBadRequest, []string{"ConditionalCheckFailedException"}, nil},
-		{"GetItem", `{"TableName":"g","Key":{"pk":{"S":"new"},"sk":{"N":"1"}}}`, http.StatusOK, []string{`"color":{"S":"blue"}`}, []string{"aws:rep"}},
+		{"GetItem", `{"TableName":"gtb","Key":{"pk":{"S":"new"},"sk":{"N":"1"}}}`, http.StatusOK, []string{`"color":{"S":"blue"}`}, []string{"aws:rep"}},
 	})
 
 	// Every replica's stream has the replicated write.
 	for _, g := range []*fixture{f, east, tokyo} {
-		out := g.mustCall(t, "DescribeTable", `{"TableName":"g"}`)
+		out := g.mustCall(t, "DescribeTable", `{"TableName":"gtb"}`)
 		if !strings.Contains(out, `"StreamViewType":"NEW_AND_OLD_IMAGES"`) {
 			t.Fatalf("no stream: %s", out)
 		}
 	}
 	sc := scope.Scope{Account: testAccount, Region: "ap-northeast-1"}
-	rec, err := loadTable(f.ctx, f.p.store, sc, "g")
+	rec, err := loadTable(f.ctx, f.p.store, sc, "gtb")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := f.countKeys(t, logPrefix(sc, "g", deref(rec.Desc.LatestStreamLabel))); n != 7 {
+	if n := f.countKeys(t, logPrefix(sc, "gtb", deref(rec.Desc.LatestStreamLabel))); n != 7 {
 		t.Fatalf("tokyo stream holds %d records, want the 7 writes since it was created", n)
 	}
 
 	// A TTL delete in one region deletes in all.
 	past := fmt.Sprint(epoch.Add(-time.Hour).Unix())
-	east.mustCall(t, "PutItem", `{"TableName":"g","Item":{"pk":{"S":"old"},"sk":{"N":"1"},"exp":{"N":"`+past+`"}}}`)
+	east.mustCall(t, "PutItem", `{"TableName":"gtb","Item":{"pk":{"S":"old"},"sk":{"N":"1"},"exp":{"N":"`+past+`"}}}`)
 	f.sweep(t)
 	for _, g := range []*fixture{f, east, tokyo} {
-		if out := g.mustCall(t, "GetItem", `{"TableName":"g","Key":{"pk":{"S":"old"},"sk":{"N":"1"}}}`); strings.Contains(out, "Item") {
+		if out := g.mustCall(t, "GetItem", `{"TableName":"gtb","Key":{"pk":{"S":"old"},"sk":{"N":"1"}}}`); strings.Contains(out, "Item") {
 			t.Fatalf("expired item still in %s: %s", scope.From(g.ctx).Region, out)
 		}
 	}
-	f.sameReplicas(t, "g", testRegion, "us-east-1", "ap-northeast-1")
+	f.sameReplicas(t, "gtb", testRegion, "us-east-1", "ap-northeast-1")
 
 	// Removing a replica deletes its table; the others stop listing it.
-	east.mustCall(t, "UpdateTable", replicaUpdate("g", "Delete", "ap-northeast-1"))
-	tokyo.run(t, []wireCase{{"DescribeTable", `{"TableName":"g"}`, http.StatusBadRequest, []string{"ResourceNotFoundException"}, nil}})
-	f.run(t, []wireCase{{"DescribeTable", `{"TableName":"g"}`, http.StatusOK,
+	east.mustCall(t, "UpdateTable", replicaUpdate("gtb", "Delete", "ap-northeast-1"))
+	tokyo.run(t, []wireCase{{"DescribeTable", `{"TableName":"gtb"}`, http.StatusBadRequest, []string{"ResourceNotFoundException"}, nil}})
+	f.run(t, []wireCase{{"DescribeTable", `{"TableName":"gtb"}`, http.StatusOK,
 		[]string{`"Replicas":[{"RegionName":"us-east-1","ReplicaStatus":"ACTIVE"`}, []string{"ap-northeast-1"}}})
-	if n := f.countKeys(t, itemsPrefix(sc, "g")); n != 0 {
+	if n := f.countKeys(t, itemsPrefix(sc, "gtb")); n != 0 {
 		t.Fatalf("removed replica keeps %d items", n)
 	}
-	f.mustCall(t, "PutItem", `{"TableName":"g","Item":{"pk":{"S":"after"},"sk":{"N":"1"}}}`)
-	f.sameReplicas(t, "g", testRegion, "us-east-1")
+	f.mustCall(t, "PutItem", `{"TableName":"gtb","Item":{"pk":{"S":"after"},"sk":{"N":"1"}}}`)
+	f.sameReplicas(t, "gtb", testRegion, "us-east-1")
 
 	// DeleteTable of a member removes just that replica.
-	east.mustCall(t, "DeleteTable", `{"TableName":"g"}`)
-	f.run(t, []wireCase{{"DescribeTable", `{"TableName":"g"}`, http.StatusOK, []string{`"ItemCount":`}, []string{"Replicas", "GlobalTableVersion"}}})
-	f.mustCall(t, "PutItem", `{"TableName":"g","Item":{"pk":{"S":"alone"},"sk":{"N":"1"}}}`)
+	east.mustCall(t, "DeleteTable", `{"TableName":"gtb"}`)
+	f.run(t, []wireCase{{"DescribeTable", `{"TableName":"gtb"}`, http.StatusOK, []string{`"ItemCount":`}, []string{"Replicas", "GlobalTableVersion"}}})
+	f.mustCall(t, "PutItem", `{"TableName":"gtb","Item":{"pk":{"S":"alone"},"sk":{"N":"1"}}}`)
 	if n := f.countKeys(t, itemsPrefix(scope.Scope{Account: testAccount, Region: "us-east-1"}, "g")); n != 0 {
 		t.Fatalf("deleted replica keeps %d items", n)
 	}
@@ -232,7 +232,7 @@ func TestReplicaCreateConcurrentWrites(t *testing.T) {
 	f := newFixture(t)
 	f.mustCall(t, "CreateTable", globalTable)
 	for i := range 1000 {
-		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"g","Item":{"pk":{"S":"p%d"},"sk":{"N":"%d"},"color":{"S":"c%d"}}}`, i%50, i, i%7))
+		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"gtb","Item":{"pk":{"S":"p%d"},"sk":{"N":"%d"},"color":{"S":"c%d"}}}`, i%50, i, i%7))
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -252,11 +252,11 @@ func TestReplicaCreateConcurrentWrites(t *testing.T) {
 				var op, body string
 				switch rnd.IntN(3) {
 				case 0:
-					op, body = "PutItem", fmt.Sprintf(`{"TableName":"g","Item":{"pk":{"S":"p%d"},"sk":{"N":"%d"},"color":{"S":"w%d"}}}`, i%50, i, w)
+					op, body = "PutItem", fmt.Sprintf(`{"TableName":"gtb","Item":{"pk":{"S":"p%d"},"sk":{"N":"%d"},"color":{"S":"w%d"}}}`, i%50, i, w)
 				case 1:
-					op, body = "DeleteItem", `{"TableName":"g","Key":`+key+`}`
+					op, body = "DeleteItem", `{"TableName":"gtb","Key":`+key+`}`
 				default:
-					op, body = "UpdateItem", `{"TableName":"g","Key":`+key+`,"UpdateExpression":"ADD n :one","ExpressionAttributeValues":{":one":{"N":"1"}}}`
+					op, body = "UpdateItem", `{"TableName":"gtb","Key":`+key+`,"UpdateExpression":"ADD n :one","ExpressionAttributeValues":{":one":{"N":"1"}}}`
 				}
 				if status, out := f.call(t, op, body); status != http.StatusOK {
 					t.Errorf("%s: %d %s", op, status, out)
@@ -266,11 +266,11 @@ func TestReplicaCreateConcurrentWrites(t *testing.T) {
 		}()
 	}
 	time.Sleep(20 * time.Millisecond)
-	f.mustCall(t, "UpdateTable", replicaUpdate("g", "Create", "us-east-1"))
+	f.mustCall(t, "UpdateTable", replicaUpdate("gtb", "Create", "us-east-1"))
 	time.Sleep(20 * time.Millisecond)
 	close(stop)
 	wg.Wait()
-	f.sameReplicas(t, "g", testRegion, "us-east-1")
+	f.sameReplicas(t, "gtb", testRegion, "us-east-1")
 }
 
 // TestReplicaResume finishes a copy a crash interrupted, as Start does.
@@ -278,12 +278,12 @@ func TestReplicaResume(t *testing.T) {
 	f := newFixture(t)
 	f.mustCall(t, "CreateTable", globalTable)
 	for i := range 10 {
-		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"g","Item":{"pk":{"S":"p"},"sk":{"N":"%d"}}}`, i))
+		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"gtb","Item":{"pk":{"S":"p"},"sk":{"N":"%d"}}}`, i))
 	}
 	sc := scope.Scope{Account: testAccount, Region: testRegion}
 	// Register the replica as UpdateTable does, without copying.
 	err := f.p.store.Update(f.ctx, func(tx storage.Txn) error {
-		rec, err := loadTable(f.ctx, tx, sc, "g")
+		rec, err := loadTable(f.ctx, tx, sc, "gtb")
 		if err != nil {
 			return err
 		}
@@ -299,30 +299,30 @@ func TestReplicaResume(t *testing.T) {
 	}
 	west := f.in("us-west-2")
 	west.run(t, []wireCase{
-		{"DescribeTable", `{"TableName":"g"}`, http.StatusOK, []string{`"TableStatus":"CREATING"`}, nil},
-		{"GetItem", `{"TableName":"g","Key":{"pk":{"S":"p"},"sk":{"N":"1"}}}`, http.StatusBadRequest, []string{"ResourceNotFoundException"}, nil},
-		{"DeleteTable", `{"TableName":"g"}`, http.StatusBadRequest, []string{"ResourceInUseException"}, nil},
+		{"DescribeTable", `{"TableName":"gtb"}`, http.StatusOK, []string{`"TableStatus":"CREATING"`}, nil},
+		{"GetItem", `{"TableName":"gtb","Key":{"pk":{"S":"p"},"sk":{"N":"1"}}}`, http.StatusBadRequest, []string{"ResourceNotFoundException"}, nil},
+		{"DeleteTable", `{"TableName":"gtb"}`, http.StatusBadRequest, []string{"ResourceInUseException"}, nil},
 	})
 	f.run(t, []wireCase{
-		{"DescribeTable", `{"TableName":"g"}`, http.StatusOK, []string{`"RegionName":"us-west-2","ReplicaStatus":"CREATING"`}, nil},
-		{"UpdateTable", replicaUpdate("g", "Create", "us-east-1"), http.StatusBadRequest, []string{"ResourceInUseException"}, nil},
-		{"DeleteTable", `{"TableName":"g"}`, http.StatusBadRequest, []string{"ResourceInUseException"}, nil},
+		{"DescribeTable", `{"TableName":"gtb"}`, http.StatusOK, []string{`"RegionName":"us-west-2","ReplicaStatus":"CREATING"`}, nil},
+		{"UpdateTable", replicaUpdate("gtb", "Create", "us-east-1"), http.StatusBadRequest, []string{"ResourceInUseException"}, nil},
+		{"DeleteTable", `{"TableName":"gtb"}`, http.StatusBadRequest, []string{"ResourceInUseException"}, nil},
 	})
 	// A write now reaches the CREATING replica too.
-	f.mustCall(t, "PutItem", `{"TableName":"g","Item":{"pk":{"S":"p"},"sk":{"N":"99"}}}`)
+	f.mustCall(t, "PutItem", `{"TableName":"gtb","Item":{"pk":{"S":"p"},"sk":{"N":"99"}}}`)
 	if err := f.p.Start(f.ctx); err != nil {
 		t.Fatal(err)
 	}
 	defer f.p.Stop(f.ctx)
 	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(west.mustCall(t, "DescribeTable", `{"TableName":"g"}`), `"TableStatus":"ACTIVE"`) {
+	for !strings.Contains(west.mustCall(t, "DescribeTable", `{"TableName":"gtb"}`), `"TableStatus":"ACTIVE"`) {
 		if time.Now().After(deadline) {
 			t.Fatal("replica never turned ACTIVE")
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	f.sameReplicas(t, "g", testRegion, "us-west-2")
-	f.run(t, []wireCase{{"DescribeTable", `{"TableName":"g"}`, http.StatusOK, []string{`"RegionName":"us-west-2","ReplicaStatus":"ACTIVE"`}, nil}})
+	f.sameReplicas(t, "gtb", testRegion, "us-west-2")
+	f.run(t, []wireCase{{"DescribeTable", `{"TableName":"gtb"}`, http.StatusOK, []string{`"RegionName":"us-west-2","ReplicaStatus":"ACTIVE"`}, nil}})
 }
 
 // BenchmarkPutItemReplicas measures PutItem on a table with 0 and with 2
@@ -379,20 +379,20 @@ func TestReplicaSettings(t *testing.T) {
 	f := newFixture(t)
 	f.mustCall(t, "CreateTable", globalTable)
 	east := f.in("us-east-1")
-	f.mustCall(t, "UpdateTable", replicaUpdate("g", "Create", "us-east-1"))
-	east.mustCall(t, "PutItem", `{"TableName":"g","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"size":{"S":"L"}}}`)
-	east.mustCall(t, "UpdateTable", `{"TableName":"g","AttributeDefinitions":[{"AttributeName":"size","AttributeType":"S"}],
+	f.mustCall(t, "UpdateTable", replicaUpdate("gtb", "Create", "us-east-1"))
+	east.mustCall(t, "PutItem", `{"TableName":"gtb","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"size":{"S":"L"}}}`)
+	east.mustCall(t, "UpdateTable", `{"TableName":"gtb","AttributeDefinitions":[{"AttributeName":"size","AttributeType":"S"}],
 		"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-size","KeySchema":[{"AttributeName":"size","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}}]}`)
-	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"g","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
-	f.mustCall(t, "UpdateTable", `{"TableName":"g","DeletionProtectionEnabled":true}`)
+	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"gtb","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
+	f.mustCall(t, "UpdateTable", `{"TableName":"gtb","DeletionProtectionEnabled":true}`)
 	east.run(t, []wireCase{
-		{"DescribeTimeToLive", `{"TableName":"g"}`, 200, []string{`"TimeToLiveStatus":"ENABLED"`, `"AttributeName":"exp"`}, nil},
-		{"DescribeTable", `{"TableName":"g"}`, 200, []string{`"IndexName":"by-size"`}, []string{`"DeletionProtectionEnabled":true`}},
+		{"DescribeTimeToLive", `{"TableName":"gtb"}`, 200, []string{`"TimeToLiveStatus":"ENABLED"`, `"AttributeName":"exp"`}, nil},
+		{"DescribeTable", `{"TableName":"gtb"}`, 200, []string{`"IndexName":"by-size"`}, []string{`"DeletionProtectionEnabled":true`}},
 	})
 	f.run(t, []wireCase{
-		{"Query", `{"TableName":"g","IndexName":"by-size","KeyConditionExpression":"#s = :s","ExpressionAttributeNames":{"#s":"size"},"ExpressionAttributeValues":{":s":{"S":"L"}}}`,
+		{"Query", `{"TableName":"gtb","IndexName":"by-size","KeyConditionExpression":"#s = :s","ExpressionAttributeNames":{"#s":"size"},"ExpressionAttributeValues":{":s":{"S":"L"}}}`,
 			200, []string{`"Count":1`}, nil},
-		{"DescribeTable", `{"TableName":"g"}`, 200, []string{`"DeletionProtectionEnabled":true`}, nil},
+		{"DescribeTable", `{"TableName":"gtb"}`, 200, []string{`"DeletionProtectionEnabled":true`}, nil},
 	})
-	f.mustCall(t, "UpdateTable", `{"TableName":"g","DeletionProtectionEnabled":false}`)
+	f.mustCall(t, "UpdateTable", `{"TableName":"gtb","DeletionProtectionEnabled":false}`)
 }

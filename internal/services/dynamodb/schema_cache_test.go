@@ -26,7 +26,7 @@ func TestSchemaCache(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Update(ctx, func(tx storage.Txn) error { return tx.Put(TableKey(sc, "t"), raw) }); err != nil {
+		if err := st.Update(ctx, func(tx storage.Txn) error { return tx.Put(TableKey(sc, "tbl"), raw) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -37,7 +37,7 @@ func TestSchemaCache(t *testing.T) {
 	}
 	var c schemaCache
 	load := func() (*schema, string) {
-		sch, err := c.loadSchema(ctx, st, sc, "t")
+		sch, err := c.loadSchema(ctx, st, sc, "tbl")
 		if err != nil {
 			return nil, awserr.From(err).Code
 		}
@@ -63,11 +63,11 @@ func TestSchemaCache(t *testing.T) {
 	}
 	put(tableRecord{Desc: desc("ACTIVE", "id"), Replica: &dynamodbapi.ReplicaDescription{RegionName: ptr("us-east-1")}})
 	_, _ = load()
-	raw, err := st.Get(ctx, TableKey(sc, "t"))
+	raw, err := st.Get(ctx, TableKey(sc, "tbl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hit, ok := c.m[string(TableKey(sc, "t"))]; ok && string(hit.raw) == string(raw) {
+	if hit, ok := c.m[string(TableKey(sc, "tbl"))]; ok && string(hit.raw) == string(raw) {
 		t.Fatal("a replica's schema was cached")
 	}
 }

@@ -161,28 +161,28 @@ func TestStreamSpecification(t *testing.T) {
 	label := "2026-01-02T03:04:05.000"
 	streamArn := arnT + "/stream/" + label
 	f.run(t, []wireCase{
-		{"CreateTable", `{"TableName":"t",` + key + `,"StreamSpecification":{"StreamEnabled":true}}`, 400, []string{"ValidationException", msgCreateStreamNeedsView}, nil},
-		{"CreateTable", `{"TableName":"t",` + key + `,"StreamSpecification":{"StreamEnabled":false,"StreamViewType":"KEYS_ONLY"}}`, 400, []string{msgCreateStreamNoView}, nil},
-		{"CreateTable", `{"TableName":"t",` + key + `,"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"BAD"}}`, 400, []string{"ValidationException", "streamViewType"}, nil},
-		{"CreateTable", `{"TableName":"t",` + key + `,"StreamSpecification":{"StreamEnabled":false}}`, 200, nil, []string{"LatestStreamArn"}},
-		{"UpdateTable", `{"TableName":"t","StreamSpecification":{"StreamEnabled":false}}`, 400, []string{"Table has no stream to disable: TableName: t"}, nil},
-		{"UpdateTable", `{"TableName":"t","StreamSpecification":{"StreamEnabled":true}}`, 400, []string{msgStreamViewRequired}, nil},
-		{"UpdateTable", `{"TableName":"t","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}}`, 200,
+		{"CreateTable", `{"TableName":"tbl",` + key + `,"StreamSpecification":{"StreamEnabled":true}}`, 400, []string{"ValidationException", msgCreateStreamNeedsView}, nil},
+		{"CreateTable", `{"TableName":"tbl",` + key + `,"StreamSpecification":{"StreamEnabled":false,"StreamViewType":"KEYS_ONLY"}}`, 400, []string{msgCreateStreamNoView}, nil},
+		{"CreateTable", `{"TableName":"tbl",` + key + `,"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"BAD"}}`, 400, []string{"ValidationException", "streamViewType"}, nil},
+		{"CreateTable", `{"TableName":"tbl",` + key + `,"StreamSpecification":{"StreamEnabled":false}}`, 200, nil, []string{"LatestStreamArn"}},
+		{"UpdateTable", `{"TableName":"tbl","StreamSpecification":{"StreamEnabled":false}}`, 400, []string{"Table has no stream to disable: TableName: tbl"}, nil},
+		{"UpdateTable", `{"TableName":"tbl","StreamSpecification":{"StreamEnabled":true}}`, 400, []string{msgStreamViewRequired}, nil},
+		{"UpdateTable", `{"TableName":"tbl","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}}`, 200,
 			[]string{`"LatestStreamArn":"` + streamArn + `"`, `"LatestStreamLabel":"` + label + `"`, `"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}`}, nil},
-		{"UpdateTable", `{"TableName":"t","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}`, 400, []string{"Table already has an enabled stream: TableName: t"}, nil},
-		{"UpdateTable", `{"TableName":"t","StreamSpecification":{"StreamEnabled":false,"StreamViewType":"KEYS_ONLY"}}`, 400, []string{msgStreamViewForbidden}, nil},
-		{"DescribeTable", `{"TableName":"t"}`, 200, []string{`"LatestStreamArn":"` + streamArn + `"`, `"StreamViewType":"KEYS_ONLY"`}, nil},
-		{"UpdateTable", `{"TableName":"t","StreamSpecification":{"StreamEnabled":false}}`, 200, []string{`"LatestStreamArn":"` + streamArn + `"`}, []string{"StreamSpecification"}},
+		{"UpdateTable", `{"TableName":"tbl","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}`, 400, []string{"Table already has an enabled stream: TableName: tbl"}, nil},
+		{"UpdateTable", `{"TableName":"tbl","StreamSpecification":{"StreamEnabled":false,"StreamViewType":"KEYS_ONLY"}}`, 400, []string{msgStreamViewForbidden}, nil},
+		{"DescribeTable", `{"TableName":"tbl"}`, 200, []string{`"LatestStreamArn":"` + streamArn + `"`, `"StreamViewType":"KEYS_ONLY"`}, nil},
+		{"UpdateTable", `{"TableName":"tbl","StreamSpecification":{"StreamEnabled":false}}`, 200, []string{`"LatestStreamArn":"` + streamArn + `"`}, []string{"StreamSpecification"}},
 		// Re-enabled in the same millisecond: a new stream, a new label.
-		{"UpdateTable", `{"TableName":"t","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}`, 200, []string{`"LatestStreamLabel":"2026-01-02T03:04:05.001"`}, nil},
+		{"UpdateTable", `{"TableName":"tbl","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}`, 200, []string{`"LatestStreamLabel":"2026-01-02T03:04:05.001"`}, nil},
 	})
 	f.streamsRun(t, []wireCase{
 		{"ListStreams", `{}`, 200, []string{`"StreamArn":"` + streamArn + `"`, `"StreamLabel":"2026-01-02T03:04:05.001"`}, nil},
 		{"DescribeStream", `{"StreamArn":"` + streamArn + `"}`, 200, []string{`"StreamStatus":"DISABLED"`, `"EndingSequenceNumber":"1`, `"StreamViewType":"KEYS_ONLY"`,
-			`"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}]`, `"TableName":"t"`, `"ShardId":"shardId-`}, []string{"ParentShardId"}},
+			`"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}]`, `"TableName":"tbl"`, `"ShardId":"shardId-`}, []string{"ParentShardId"}},
 		{"DescribeStream", `{"StreamArn":"` + arnT + `/stream/2026-01-02T03:04:05.001"}`, 200, []string{`"StreamStatus":"ENABLED"`, `"StreamViewType":"NEW_IMAGE"`}, []string{"EndingSequenceNumber"}},
 	})
-	f.run(t, []wireCase{{"DeleteTable", `{"TableName":"t"}`, 200, nil, nil}})
+	f.run(t, []wireCase{{"DeleteTable", `{"TableName":"tbl"}`, 200, nil, nil}})
 	f.streamsRun(t, []wireCase{
 		{"DescribeStream", `{"StreamArn":"` + arnT + `/stream/2026-01-02T03:04:05.001"}`, 200, []string{`"StreamStatus":"DISABLED"`, `"EndingSequenceNumber"`}, nil},
 		{"ListStreams", `{}`, 200, []string{"05.000", "05.001"}, []string{"LastEvaluatedStreamArn"}},
@@ -193,18 +193,18 @@ func TestStreamRecordsByViewType(t *testing.T) {
 	for _, view := range []string{viewKeysOnly, viewNewImage, viewOldImage, viewNewAndOld} {
 		t.Run(view, func(t *testing.T) {
 			f := newFixture(t)
-			streamArn, shard := f.streamTable(t, "t", view)
+			streamArn, shard := f.streamTable(t, "tbl", view)
 			writes := []struct{ op, body string }{
-				{"PutItem", `{"TableName":"t","Item":{"pk":{"S":"a"},"v":{"N":"1"}}}`},
-				{"PutItem", `{"TableName":"t","Item":{"pk":{"S":"a"},"v":{"N":"1.0"}}}`}, // unchanged: no record
-				{"UpdateItem", `{"TableName":"t","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET w = :w","ExpressionAttributeValues":{":w":{"SS":["x","y"]}}}`},
-				{"UpdateItem", `{"TableName":"t","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET w = :w","ExpressionAttributeValues":{":w":{"SS":["y","x"]}}}`}, // same set
-				{"DeleteItem", `{"TableName":"t","Key":{"pk":{"S":"a"}}}`},
-				{"DeleteItem", `{"TableName":"t","Key":{"pk":{"S":"a"}}}`},                                            // missing: no record
-				{"PutItem", `{"TableName":"t","Item":{"pk":{"S":"c"}},"ConditionExpression":"attribute_exists(pk)"}`}, // fails: no record
-				{"BatchWriteItem", `{"RequestItems":{"t":[{"PutRequest":{"Item":{"pk":{"S":"b"}}}}]}}`},
-				{"TransactWriteItems", `{"TransactItems":[{"Update":{"TableName":"t","Key":{"pk":{"S":"b"}},"UpdateExpression":"SET n = :n","ExpressionAttributeValues":{":n":{"N":"2"}}}},{"Put":{"TableName":"t","Item":{"pk":{"S":"d"}}}}]}`},
-				{"ExecuteStatement", `{"Statement":"INSERT INTO t VALUE {'pk':'e'}"}`},
+				{"PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"a"},"v":{"N":"1"}}}`},
+				{"PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"a"},"v":{"N":"1.0"}}}`}, // unchanged: no record
+				{"UpdateItem", `{"TableName":"tbl","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET w = :w","ExpressionAttributeValues":{":w":{"SS":["x","y"]}}}`},
+				{"UpdateItem", `{"TableName":"tbl","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET w = :w","ExpressionAttributeValues":{":w":{"SS":["y","x"]}}}`}, // same set
+				{"DeleteItem", `{"TableName":"tbl","Key":{"pk":{"S":"a"}}}`},
+				{"DeleteItem", `{"TableName":"tbl","Key":{"pk":{"S":"a"}}}`},                                            // missing: no record
+				{"PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"c"}},"ConditionExpression":"attribute_exists(pk)"}`}, // fails: no record
+				{"BatchWriteItem", `{"RequestItems":{"tbl":[{"PutRequest":{"Item":{"pk":{"S":"b"}}}}]}}`},
+				{"TransactWriteItems", `{"TransactItems":[{"Update":{"TableName":"tbl","Key":{"pk":{"S":"b"}},"UpdateExpression":"SET n = :n","ExpressionAttributeValues":{":n":{"N":"2"}}}},{"Put":{"TableName":"tbl","Item":{"pk":{"S":"d"}}}}]}`},
+				{"ExecuteStatement", `{"Statement":"INSERT INTO tbl VALUE {'pk':'e'}"}`},
 			}
 			for _, w := range writes {
 				f.call(t, w.op, w.body)
@@ -272,9 +272,9 @@ func checkImage(t *testing.T, i int, name string, got map[string]any, want strin
 
 func TestStreamSizeBytes(t *testing.T) {
 	f := newFixture(t)
-	streamArn, shard := f.streamTable(t, "t", viewNewAndOld)
-	f.mustCall(t, "PutItem", `{"TableName":"t","Item":{"pk":{"S":"ab"},"v":{"S":"xyz"}}}`)
-	f.mustCall(t, "PutItem", `{"TableName":"t","Item":{"pk":{"S":"ab"}}}`)
+	streamArn, shard := f.streamTable(t, "tbl", viewNewAndOld)
+	f.mustCall(t, "PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"ab"},"v":{"S":"xyz"}}}`)
+	f.mustCall(t, "PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"ab"}}}`)
 	recs, _ := f.readAll(t, f.iteratorOf(t, streamArn, shard, iterTrimHorizon, ""))
 	// Keys (pk "ab": 4 bytes) plus the images: 4+4 for the new item, then
 	// 8 old + 4 new.
@@ -287,9 +287,9 @@ func TestStreamSizeBytes(t *testing.T) {
 
 func TestShardIterators(t *testing.T) {
 	f := newFixture(t)
-	streamArn, shard := f.streamTable(t, "t", viewKeysOnly)
+	streamArn, shard := f.streamTable(t, "tbl", viewKeysOnly)
 	for i := 0; i < 3; i++ {
-		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"t","Item":{"pk":{"S":"k%d"}}}`, i))
+		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"tbl","Item":{"pk":{"S":"k%d"}}}`, i))
 	}
 	all, _ := f.readAll(t, f.iteratorOf(t, streamArn, shard, iterTrimHorizon, ""))
 	seqs := []string{}
@@ -332,7 +332,7 @@ func TestShardIterators(t *testing.T) {
 		})
 	}
 	// The LATEST iterator sees what comes after it, once.
-	f.mustCall(t, "PutItem", `{"TableName":"t","Item":{"pk":{"S":"k3"}}}`)
+	f.mustCall(t, "PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"k3"}}}`)
 	recs, next := f.readAll(t, latest)
 	if len(recs.Records) != 1 || next == "" {
 		t.Fatalf("after LATEST: %+v, next %q", recs.Records, next)
@@ -350,9 +350,9 @@ func TestShardIterators(t *testing.T) {
 
 func TestStreamErrors(t *testing.T) {
 	f := newFixture(t)
-	streamArn, shard := f.streamTable(t, "t", viewKeysOnly)
-	f.mustCall(t, "CreateTable", strings.Replace(simpleTable, `"t"`, `"plain"`, 1))
-	f.mustCall(t, "PutItem", `{"TableName":"t","Item":{"pk":{"S":"a"}}}`)
+	streamArn, shard := f.streamTable(t, "tbl", viewKeysOnly)
+	f.mustCall(t, "CreateTable", strings.Replace(simpleTable, `"tbl"`, `"plain"`, 1))
+	f.mustCall(t, "PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"a"}}}`)
 	iter := f.iteratorOf(t, streamArn, shard, iterTrimHorizon, "")
 	tampered := []byte(iter)
 	tampered[len(tampered)/2] ^= 1
@@ -395,12 +395,12 @@ func TestStreamErrors(t *testing.T) {
 
 func TestStreamRetention(t *testing.T) {
 	f := newFixture(t)
-	streamArn, shard := f.streamTable(t, "t", viewNewImage)
-	f.mustCall(t, "PutItem", `{"TableName":"t","Item":{"pk":{"S":"old"}}}`)
+	streamArn, shard := f.streamTable(t, "tbl", viewNewImage)
+	f.mustCall(t, "PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"old"}}}`)
 	old, _ := f.readAll(t, f.iteratorOf(t, streamArn, shard, iterTrimHorizon, ""))
 	oldSeq := old.Records[0].Dynamodb.SequenceNumber
 	f.clk.Advance(20 * time.Hour)
-	f.mustCall(t, "PutItem", `{"TableName":"t","Item":{"pk":{"S":"new"}}}`)
+	f.mustCall(t, "PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"new"}}}`)
 	f.clk.Advance(4*time.Hour - 5*time.Minute)
 	horizon := f.iteratorOf(t, streamArn, shard, iterTrimHorizon, "")
 	f.clk.Advance(10 * time.Minute)
@@ -416,7 +416,7 @@ func TestStreamRetention(t *testing.T) {
 		t.Fatalf("after trim: %+v", recs.Records)
 	}
 	// Disabled streams stay readable for 24 hours, then vanish.
-	f.mustCall(t, "UpdateTable", `{"TableName":"t","StreamSpecification":{"StreamEnabled":false}}`)
+	f.mustCall(t, "UpdateTable", `{"TableName":"tbl","StreamSpecification":{"StreamEnabled":false}}`)
 	recs, next := f.readAll(t, f.iteratorOf(t, streamArn, shard, iterTrimHorizon, ""))
 	if len(recs.Records) != 1 || next != "" {
 		t.Fatalf("closed shard: %+v next %q", recs.Records, next)
@@ -446,11 +446,11 @@ func TestStreamRetention(t *testing.T) {
 
 func TestStreamUserIdentity(t *testing.T) {
 	f := newFixture(t)
-	streamArn, shard := f.streamTable(t, "t", viewOldImage)
-	f.mustCall(t, "PutItem", `{"TableName":"t","Item":{"pk":{"S":"a"}}}`)
+	streamArn, shard := f.streamTable(t, "tbl", viewOldImage)
+	f.mustCall(t, "PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"a"}}}`)
 	sc := scope.From(f.ctx)
 	err := f.p.store.Update(f.ctx, func(tx storage.Txn) error {
-		sch, err := f.p.schemas.loadSchema(f.ctx, tx, sc, "t")
+		sch, err := f.p.schemas.loadSchema(f.ctx, tx, sc, "tbl")
 		if err != nil {
 			return err
 		}

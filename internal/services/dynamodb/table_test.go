@@ -3,14 +3,14 @@ package dynamodb
 import "testing"
 
 const (
-	simpleTable = `{"TableName":"t","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`
+	simpleTable = `{"TableName":"tbl","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`
 	fullTable   = `{"TableName":"full","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
 	"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"},{"AttributeName":"g","AttributeType":"S"},{"AttributeName":"l","AttributeType":"B"}],
 	"ProvisionedThroughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":6},
 	"LocalSecondaryIndexes":[{"IndexName":"lsi","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"l","KeyType":"RANGE"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}],
 	"GlobalSecondaryIndexes":[{"IndexName":"gsi","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["a"]},"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":2}}],
 	"SSESpecification":{"Enabled":true},"Tags":[{"Key":"k","Value":"v"}],"TableClass":"STANDARD_INFREQUENT_ACCESS","DeletionProtectionEnabled":true}`
-	arnT    = `arn:aws:dynamodb:eu-west-1:111122223333:table/t`
+	arnT    = `arn:aws:dynamodb:eu-west-1:111122223333:table/tbl`
 	arnFull = `arn:aws:dynamodb:eu-west-1:111122223333:table/full`
 )
 
@@ -19,10 +19,10 @@ func TestTableLifecycle(t *testing.T) {
 	f.run(t, []wireCase{
 		{"CreateTable", simpleTable, 200, []string{`"TableStatus":"CREATING"`, `"TableArn":"` + arnT + `"`, `"BillingMode":"PAY_PER_REQUEST"`, `"ItemCount":0`, `"DeletionProtectionEnabled":false`}, nil},
 		{"CreateTable", simpleTable, 400, []string{"ResourceInUseException", "Table already exists: t"}, nil},
-		{"DescribeTable", `{"TableName":"t"}`, 200, []string{`"TableStatus":"ACTIVE"`, `"TableId":"`, `"CreationDateTime":`, `"ReadCapacityUnits":0`}, nil},
+		{"DescribeTable", `{"TableName":"tbl"}`, 200, []string{`"TableStatus":"ACTIVE"`, `"TableId":"`, `"CreationDateTime":`, `"ReadCapacityUnits":0`}, nil},
 		{"DescribeTable", `{"TableName":"nope"}`, 400, []string{"ResourceNotFoundException", "Requested resource not found: Table: nope not found"}, nil},
 		{"CreateTable", fullTable, 200, []string{`"IndexArn":"` + arnFull + `/index/gsi"`, `"IndexStatus":"ACTIVE"`, `"SSEType":"KMS"`, `"TableClass":"STANDARD_INFREQUENT_ACCESS"`, `"NonKeyAttributes":["a"]`}, []string{`"BillingModeSummary"`}},
-		{"ListTables", `{}`, 200, []string{`"TableNames":["full","t"]`}, nil},
+		{"ListTables", `{}`, 200, []string{`"TableNames":["full","tbl"]`}, nil},
 		{"ListTagsOfResource", `{"ResourceArn":"` + arnFull + `"}`, 200, []string{`"Tags":[{"Key":"k","Value":"v"}]`}, nil},
 		{"TagResource", `{"ResourceArn":"` + arnFull + `","Tags":[{"Key":"k","Value":"w"},{"Key":"x","Value":"y"}]}`, 200, nil, nil},
 		{"UntagResource", `{"ResourceArn":"` + arnFull + `","TagKeys":["x"]}`, 200, nil, nil},
@@ -52,15 +52,15 @@ func TestCreateTableValidation(t *testing.T) {
 	tests := []struct {
 		name, body, want string
 	}{
-		{"no throughput", `{"TableName":"x",` + key + `,` + def + `}`, "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"},
-		{"throughput on demand", `{"TableName":"x",` + key + `,` + def + `,` + ppr + `,"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}`, "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"},
-		{"extra definition", `{"TableName":"x",` + key + `,"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"z","AttributeType":"S"}],` + ppr + `}`, "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions"},
-		{"undefined key", `{"TableName":"x",` + key + `,"AttributeDefinitions":[{"AttributeName":"y","AttributeType":"S"}],` + ppr + `}`, "Some index key attributes are not defined in AttributeDefinitions. Keys: [pk], AttributeDefinitions: [y]"},
-		{"range first", `{"TableName":"x","KeySchema":[{"AttributeName":"pk","KeyType":"RANGE"}],` + def + `,` + ppr + `}`, "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"},
-		{"lsi without table range", `{"TableName":"x",` + key + `,` + def + `,` + ppr + `,"LocalSecondaryIndexes":[{"IndexName":"lll","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`, "Table KeySchema does not have a range key"},
-		{"include without attrs", `{"TableName":"x",` + key + `,` + def + `,` + ppr + `,"GlobalSecondaryIndexes":[{"IndexName":"ggg","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"Projection":{"ProjectionType":"INCLUDE"}}]}`, "ProjectionType is INCLUDE, but NonKeyAttributes is not specified"},
-		{"gsi throughput missing", `{"TableName":"x",` + key + `,` + def + `,"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"GlobalSecondaryIndexes":[{"IndexName":"ggg","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`, "ProvisionedThroughput must be specified for index: ggg"},
-		{"empty gsis", `{"TableName":"x",` + key + `,` + def + `,` + ppr + `,"GlobalSecondaryIndexes":[]}`, "List of GlobalSecondaryIndexes is empty"},
+		{"no throughput", `{"TableName":"xtb",` + key + `,` + def + `}`, "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"},
+		{"throughput on demand", `{"TableName":"xtb",` + key + `,` + def + `,` + ppr + `,"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}`, "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"},
+		{"extra definition", `{"TableName":"xtb",` + key + `,"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"z","AttributeType":"S"}],` + ppr + `}`, "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions"},
+		{"undefined key", `{"TableName":"xtb",` + key + `,"AttributeDefinitions":[{"AttributeName":"y","AttributeType":"S"}],` + ppr + `}`, "Some index key attributes are not defined in AttributeDefinitions. Keys: [pk], AttributeDefinitions: [y]"},
+		{"range first", `{"TableName":"xtb","KeySchema":[{"AttributeName":"pk","KeyType":"RANGE"}],` + def + `,` + ppr + `}`, "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"},
+		{"lsi without table range", `{"TableName":"xtb",` + key + `,` + def + `,` + ppr + `,"LocalSecondaryIndexes":[{"IndexName":"lll","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`, "Table KeySchema does not have a range key"},
+		{"include without attrs", `{"TableName":"xtb",` + key + `,` + def + `,` + ppr + `,"GlobalSecondaryIndexes":[{"IndexName":"ggg","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"Projection":{"ProjectionType":"INCLUDE"}}]}`, "ProjectionType is INCLUDE, but NonKeyAttributes is not specified"},
+		{"gsi throughput missing", `{"TableName":"xtb",` + key + `,` + def + `,"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"GlobalSecondaryIndexes":[{"IndexName":"ggg","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`, "ProvisionedThroughput must be specified for index: ggg"},
+		{"empty gsis", `{"TableName":"xtb",` + key + `,` + def + `,` + ppr + `,"GlobalSecondaryIndexes":[]}`, "List of GlobalSecondaryIndexes is empty"},
 	}
 	f := newFixture(t)
 	for _, tt := range tests {

@@ -5,12 +5,10 @@ import (
 	"strings"
 )
 
-// Table names: up to 255 characters of [a-zA-Z0-9_.-]. The pinned model
+// Table names: 3 to 255 characters of [a-zA-Z0-9_.-]. The pinned model
 // types the TableName members as table names or ARNs (up to 1,024
 // characters, no pattern), so the codec does not check this; DynamoDB
 // does, with the validation message of the older member constraints.
-// DynamoDB's minimum of 3 characters is not enforced yet: this tree's
-// tests use shorter names throughout.
 
 // checkTableName returns the ValidationException DynamoDB sends for a
 // malformed table name in member (as the message names it, e.g.
@@ -21,7 +19,10 @@ func checkTableName(member, name string) error {
 	}
 	var errs []string
 	quoted := "Value '" + name + "' at '" + member + "' failed to satisfy constraint: "
-	if len(name) > 255 {
+	switch {
+	case len(name) < 3:
+		errs = append(errs, quoted+"Member must have length greater than or equal to 3")
+	case len(name) > 255:
 		errs = append(errs, quoted+"Member must have length less than or equal to 255")
 	}
 	for _, r := range name {

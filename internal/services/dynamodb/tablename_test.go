@@ -8,6 +8,11 @@ import (
 func TestTableNames(t *testing.T) {
 	f := newFixture(t)
 	f.run(t, []wireCase{
+		{"CreateTable", `{"TableName":"ab","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`,
+			400, []string{"1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"}, nil},
+		{"CreateTable", `{"TableName":"a!","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`,
+			400, []string{"2 validation errors detected: Value 'a!' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3; Value 'a!' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"}, nil},
+		{"GetItem", `{"TableName":"ab","Key":{"pk":{"S":"a"}}}`, 400, []string{"Member must have length greater than or equal to 3"}, nil},
 		{"CreateTable", `{"TableName":"a b","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`,
 			400, []string{"Value 'a b' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"}, nil},
 		{"CreateTable", `{"TableName":"` + strings.Repeat("n!", 128) + `","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`,

@@ -13,7 +13,7 @@ import (
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
-const ttlTable = `{"TableName":"t","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],
+const ttlTable = `{"TableName":"tbl","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],
 	"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
 	"GlobalSecondaryIndexes":[{"IndexName":"byg","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
 	"BillingMode":"PAY_PER_REQUEST"}`
@@ -46,23 +46,23 @@ func TestTimeToLiveSettings(t *testing.T) {
 	f := newFixture(t)
 	f.mustCall(t, "CreateTable", simpleTable)
 	upd := func(enabled bool, name string) string {
-		return fmt.Sprintf(`{"TableName":"t","TimeToLiveSpecification":{"Enabled":%v,"AttributeName":%q}}`, enabled, name)
+		return fmt.Sprintf(`{"TableName":"tbl","TimeToLiveSpecification":{"Enabled":%v,"AttributeName":%q}}`, enabled, name)
 	}
 	f.run(t, []wireCase{
-		{"DescribeTimeToLive", `{"TableName":"t"}`, 200, []string{`{"TimeToLiveDescription":{"TimeToLiveStatus":"DISABLED"}}`}, nil},
+		{"DescribeTimeToLive", `{"TableName":"tbl"}`, 200, []string{`{"TimeToLiveDescription":{"TimeToLiveStatus":"DISABLED"}}`}, nil},
 		{"DescribeTimeToLive", `{"TableName":"nope"}`, 400, []string{"ResourceNotFoundException", "Requested resource not found: Table: nope not found"}, nil},
 		{"UpdateTimeToLive", `{"TableName":"nope","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`, 400, []string{"ResourceNotFoundException"}, nil},
-		{"UpdateTimeToLive", `{"TableName":"t"}`, 400, []string{"ValidationException", "timeToLiveSpecification"}, nil},
+		{"UpdateTimeToLive", `{"TableName":"tbl"}`, 400, []string{"ValidationException", "timeToLiveSpecification"}, nil},
 		{"UpdateTimeToLive", upd(false, "exp"), 400, []string{"ValidationException", msgTTLAlreadyDisabled}, nil},
 		{"UpdateTimeToLive", upd(true, "exp"), 200, []string{`{"TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`}, nil},
-		{"DescribeTimeToLive", `{"TableName":"t"}`, 200, []string{`"TimeToLiveStatus":"ENABLED"`, `"AttributeName":"exp"`}, nil},
+		{"DescribeTimeToLive", `{"TableName":"tbl"}`, 200, []string{`"TimeToLiveStatus":"ENABLED"`, `"AttributeName":"exp"`}, nil},
 		{"UpdateTimeToLive", upd(true, "exp"), 400, []string{"ValidationException", msgTTLAlreadyEnabled}, nil},
 		{"UpdateTimeToLive", upd(true, "other"), 400, []string{msgTTLAlreadyEnabled}, nil},
 		{"UpdateTimeToLive", upd(false, "other"), 400, []string{"TimeToLive is active on a different AttributeName: current AttributeName is exp"}, nil},
 		{"UpdateTimeToLive", upd(false, "exp"), 200, []string{`"Enabled":false`}, nil},
-		{"DescribeTimeToLive", `{"TableName":"t"}`, 200, []string{`"TimeToLiveStatus":"DISABLED"`}, []string{"exp"}},
+		{"DescribeTimeToLive", `{"TableName":"tbl"}`, 200, []string{`"TimeToLiveStatus":"DISABLED"`}, []string{"exp"}},
 		{"UpdateTimeToLive", upd(true, "exp2"), 200, nil, nil},
-		{"DescribeTimeToLive", `{"TableName":"t"}`, 200, []string{`"AttributeName":"exp2"`}, nil},
+		{"DescribeTimeToLive", `{"TableName":"tbl"}`, 200, []string{`"AttributeName":"exp2"`}, nil},
 	})
 }
 
@@ -93,13 +93,13 @@ func TestTimeToLiveExpiry(t *testing.T) {
 			if tt.value != "" {
 				item += `,"exp":` + tt.value
 			}
-			f.mustCall(t, "PutItem", `{"TableName":"t","Item":{`+item+`}}`)
+			f.mustCall(t, "PutItem", `{"TableName":"tbl","Item":{`+item+`}}`)
 		}
 	}
 	check := func(f *fixture, prefix string, enabled bool) {
 		t.Helper()
 		for _, tt := range tests {
-			body := f.mustCall(t, "GetItem", fmt.Sprintf(`{"TableName":"t","Key":{"pk":{"S":"%s-%s"}}}`, prefix, tt.name))
+			body := f.mustCall(t, "GetItem", fmt.Sprintf(`{"TableName":"tbl","Key":{"pk":{"S":"%s-%s"}}}`, prefix, tt.name))
 			gone := enabled && tt.expired
 			if got := !strings.Contains(body, `"Item"`); got != gone {
 				t.Errorf("%s-%s: gone = %v, want %v", prefix, tt.name, got, gone)
@@ -111,10 +111,10 @@ func TestTimeToLiveExpiry(t *testing.T) {
 	put(f, "before") // present when TTL is enabled: backfilled
 	f.sweep(t)
 	check(f, "before", false)
-	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"t","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
+	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"tbl","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
 	put(f, "after") // written with TTL enabled: indexed by the write
 	// Until the sweeper runs, expired items are still returned.
-	f.run(t, []wireCase{{"GetItem", `{"TableName":"t","Key":{"pk":{"S":"after-past"}}}`, 200, []string{`"Item"`}, nil}})
+	f.run(t, []wireCase{{"GetItem", `{"TableName":"tbl","Key":{"pk":{"S":"after-past"}}}`, 200, []string{`"Item"`}, nil}})
 	f.sweep(t)
 	check(f, "before", true)
 	check(f, "after", true)
@@ -127,45 +127,45 @@ func TestTimeToLiveExpiry(t *testing.T) {
 	}
 	left := 2 * (len(tests) - expired)
 	f.run(t, []wireCase{
-		{"DescribeTable", `{"TableName":"t"}`, 200, []string{fmt.Sprintf(`"ItemCount":%d`, left)}, nil},
-		{"Query", `{"TableName":"t","IndexName":"byg","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"all"}},"Select":"COUNT"}`,
+		{"DescribeTable", `{"TableName":"tbl"}`, 200, []string{fmt.Sprintf(`"ItemCount":%d`, left)}, nil},
+		{"Query", `{"TableName":"tbl","IndexName":"byg","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"all"}},"Select":"COUNT"}`,
 			200, []string{fmt.Sprintf(`"Count":%d`, left)}, nil},
 	})
 
 	// Extending an item's TTL before it is due keeps it; the rest expire
 	// as the clock passes them.
-	f.mustCall(t, "UpdateItem", fmt.Sprintf(`{"TableName":"t","Key":{"pk":{"S":"after-future"}},"UpdateExpression":"SET exp = :e","ExpressionAttributeValues":{":e":{"N":"%d"}}}`, now+86400))
+	f.mustCall(t, "UpdateItem", fmt.Sprintf(`{"TableName":"tbl","Key":{"pk":{"S":"after-future"}},"UpdateExpression":"SET exp = :e","ExpressionAttributeValues":{":e":{"N":"%d"}}}`, now+86400))
 	f.clk.Advance(2 * time.Hour)
 	f.sweep(t)
 	f.run(t, []wireCase{
-		{"GetItem", `{"TableName":"t","Key":{"pk":{"S":"before-future"}}}`, 200, nil, []string{`"Item"`}},
-		{"GetItem", `{"TableName":"t","Key":{"pk":{"S":"before-now"}}}`, 200, nil, []string{`"Item"`}},
-		{"GetItem", `{"TableName":"t","Key":{"pk":{"S":"after-future"}}}`, 200, []string{`"Item"`}, nil},
+		{"GetItem", `{"TableName":"tbl","Key":{"pk":{"S":"before-future"}}}`, 200, nil, []string{`"Item"`}},
+		{"GetItem", `{"TableName":"tbl","Key":{"pk":{"S":"before-now"}}}`, 200, nil, []string{`"Item"`}},
+		{"GetItem", `{"TableName":"tbl","Key":{"pk":{"S":"after-future"}}}`, 200, []string{`"Item"`}, nil},
 	})
 
 	// Disabling drops the index; expired items then stay.
-	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"t","TimeToLiveSpecification":{"Enabled":false,"AttributeName":"exp"}}`)
-	f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"t","Item":{"pk":{"S":"late"},"exp":{"N":"%d"}}}`, now))
+	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"tbl","TimeToLiveSpecification":{"Enabled":false,"AttributeName":"exp"}}`)
+	f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"tbl","Item":{"pk":{"S":"late"},"exp":{"N":"%d"}}}`, now))
 	f.sweep(t)
 	sc := scope.From(f.ctx)
-	if n := f.countKeys(t, ttlPrefix(sc, "t")); n != 0 {
+	if n := f.countKeys(t, ttlPrefix(sc, "tbl")); n != 0 {
 		t.Errorf("%d expiry entries after disabling TTL", n)
 	}
 	if n := f.countKeys(t, storage.Key(Name, "jobs", jobTTL)); n != 0 {
 		t.Errorf("%d ttl jobs after disabling TTL", n)
 	}
-	f.run(t, []wireCase{{"GetItem", `{"TableName":"t","Key":{"pk":{"S":"late"}}}`, 200, []string{`"Item"`}, nil}})
+	f.run(t, []wireCase{{"GetItem", `{"TableName":"tbl","Key":{"pk":{"S":"late"}}}`, 200, []string{`"Item"`}, nil}})
 
 	// Enabling again backfills; deleting the table drops everything.
-	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"t","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
+	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"tbl","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
 	f.sweep(t)
-	f.run(t, []wireCase{{"GetItem", `{"TableName":"t","Key":{"pk":{"S":"late"}}}`, 200, nil, []string{`"Item"`}}})
+	f.run(t, []wireCase{{"GetItem", `{"TableName":"tbl","Key":{"pk":{"S":"late"}}}`, 200, nil, []string{`"Item"`}}})
 	// after-future, and the two six-years-ago items that never expire.
-	if n := f.countKeys(t, ttlPrefix(sc, "t")); n != 3 {
+	if n := f.countKeys(t, ttlPrefix(sc, "tbl")); n != 3 {
 		t.Errorf("%d expiry entries, want 3", n)
 	}
-	f.mustCall(t, "DeleteTable", `{"TableName":"t"}`)
-	if n := f.countKeys(t, ttlPrefix(sc, "t")) + f.countKeys(t, storage.Key(Name, "jobs")); n != 0 {
+	f.mustCall(t, "DeleteTable", `{"TableName":"tbl"}`)
+	if n := f.countKeys(t, ttlPrefix(sc, "tbl")) + f.countKeys(t, storage.Key(Name, "jobs")); n != 0 {
 		t.Errorf("%d ttl keys after DeleteTable", n)
 	}
 }
@@ -182,17 +182,17 @@ func TestTimeToLiveBackfillBatches(t *testing.T) {
 		if i%2 == 1 {
 			exp = past + 7200
 		}
-		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"t","Item":{"pk":{"S":"k%04d"},"exp":{"N":"%d"}}}`, i, exp))
+		f.mustCall(t, "PutItem", fmt.Sprintf(`{"TableName":"tbl","Item":{"pk":{"S":"k%04d"},"exp":{"N":"%d"}}}`, i, exp))
 	}
-	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"t","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
-	f.mustCall(t, "DeleteItem", `{"TableName":"t","Key":{"pk":{"S":"k0000"}}}`)
-	f.mustCall(t, "PutItem", `{"TableName":"t","Item":{"pk":{"S":"k0002"}}}`) // TTL removed
+	f.mustCall(t, "UpdateTimeToLive", `{"TableName":"tbl","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`)
+	f.mustCall(t, "DeleteItem", `{"TableName":"tbl","Key":{"pk":{"S":"k0000"}}}`)
+	f.mustCall(t, "PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"k0002"}}}`) // TTL removed
 	f.sweep(t)
 	want := n/2 + 1
-	f.run(t, []wireCase{{"DescribeTable", `{"TableName":"t"}`, 200, []string{fmt.Sprintf(`"ItemCount":%d`, want)}, nil}})
+	f.run(t, []wireCase{{"DescribeTable", `{"TableName":"tbl"}`, 200, []string{fmt.Sprintf(`"ItemCount":%d`, want)}, nil}})
 	f.clk.Advance(3 * time.Hour)
 	f.sweep(t)
-	f.run(t, []wireCase{{"DescribeTable", `{"TableName":"t"}`, 200, []string{`"ItemCount":1,`}, nil}})
+	f.run(t, []wireCase{{"DescribeTable", `{"TableName":"tbl"}`, 200, []string{`"ItemCount":1,`}, nil}})
 }
 
 func FuzzTTLEpoch(f *testing.F) {
