@@ -13,8 +13,9 @@ import (
 // overlays holds, per model directory, what AWS serves that the pinned
 // model lacks (overlays/<dir>.json). Each overlay adds new shapes,
 // operations, members and enum values, and inputs for operations that
-// have none; the one change it may make is to replace a shape's pattern
-// with the one a newer model gives (AWS relaxed some).
+// have none; the changes it may make are to replace a shape's pattern
+// with the one a newer model gives (AWS relaxed some), and to reorder an
+// enum's values as the service lists them in its validation messages.
 //
 //go:embed overlays/*.json
 var overlays embed.FS
@@ -29,6 +30,7 @@ type Overlay struct {
 	Enums      map[string][]string       `json:"enums"`
 	Inputs     map[string]string         `json:"inputs"`
 	Patterns   map[string]string         `json:"patterns"`
+	EnumOrders map[string][]string       `json:"enumOrders"`
 }
 
 // applyOverlay adds the overlay of model directory dir, if any, to m.
@@ -96,6 +98,14 @@ func (o *Overlay) apply(m *Model) error {
 		}
 		s.Pattern = o.Patterns[name]
 	}
+	for _, name := range sortedKeys(o.EnumOrders) {
+		s, ok := m.Shapes[name]
+		order := o.EnumOrders[name]
+		if !ok || len(s.Enum) != len(order) || !sameSet(s.Enum, order) {
+			return fmt.Errorf("overlay: enum order for %s is not a permutation of its values", name)
+		}
+		s.Enum = slices.Clone(order)
+	}
 	for _, name := range sortedKeys(o.Enums) {
 		s, ok := m.Shapes[name]
 		if !ok || len(s.Enum) == 0 {
@@ -109,4 +119,12 @@ func (o *Overlay) apply(m *Model) error {
 		}
 	}
 	return nil
+}
+
+// sameSet reports whether a and b hold the same distinct values.
+func sameSet(a, b []string) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(slices.Compact(x), y) && len(slices.Compact(y)) == len(b)
 }

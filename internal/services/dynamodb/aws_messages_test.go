@@ -13,6 +13,11 @@ func TestAWSMessages(t *testing.T) {
 	f.mustCall(t, "CreateTable", `{"TableName":"gbt","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"bidx","AttributeType":"B"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"gsib","KeySchema":[{"AttributeName":"bidx","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`)
 	f.mustCall(t, "PutItem", `{"TableName":"hhh","Item":{"pk":{"S":"exists"},"attr1":{"S":"x"}}}`)
 	f.run(t, []wireCase{
+		// Enum sets are listed in DynamoDB's order, not the model's.
+		{"CreateTable", `{"TableName":"enum","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"X"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}`, 400,
+			[]string{`Value 'X' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]`}, nil},
+		{"Scan", `{"TableName":"hhh","Select":"SOME"}`, 400, []string{`Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]`}, nil},
+		{"PutItem", `{"TableName":"hhh","Item":{"pk":{"S":"e"}},"ReturnValues":"ALL"}`, 400, []string{`Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]`}, nil},
 		{"PutItem", `{"TableName":"hhh","Item":{"pk":{"S":"t"}},"ExpressionAttributeValues":{":v":{"S":"u"}}}`, 400, []string{`ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null`}, nil},
 		{"UpdateItem", `{"TableName":"hhh","Key":{"pk":{"S":"t"}},"ExpressionAttributeValues":{":v":{"S":"u"}}}`, 400, []string{`ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null`}, nil},
 		{"Scan", `{"TableName":"hhh","ExpressionAttributeValues":{":v":{"S":"u"}},"ProjectionExpression":"pk"}`, 400, []string{`ExpressionAttributeValues can only be specified when using expressions: FilterExpression is null`}, nil},
