@@ -110,7 +110,32 @@ func (b *background) run(fn func(ctx context.Context)) {
 	}()
 }
 
-// wake asks the sweeper for a pass now.
+// every returns a loop for run that calls pass every interval (and, with
+// wakeable, whenever wake is called) until the background work ends,
+// logging a failed pass under name.
+func (b *background) every(name string, interval time.Duration, wakeable bool, pass func(context.Context) error) func(context.Context) {
+	return func(ctx context.Context) {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		var nudge <-chan struct{}
+		if wakeable {
+			nudge = b.nudge
+		}
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			case <-nudge:
+			}
+			if err := pass(ctx); err != nil && ctx.Err() == nil {
+				b.log.Error(name, "error", err)
+			}
+		}
+	}
+}
+
+// wake asks the TTL sweeper for a pass now.
 func (b *background) wake() {
 	select {
 	case b.nudge <- struct{}{}:
@@ -146,9 +171,9 @@ func (p *Provider) Start(ctx context.Context) error {
 		return err
 	}
 	// --- end global tables ---
-	p.bg.run(p.sweepLoop)
-	p.bg.run(p.streamSweepLoop)
-	p.bg.run(p.pitrSweepLoop)
+	p.bg.run(p.bg.every("ttl sweep", sweepInterval, true, p.sweepTTL))
+	p.bg.run(p.bg.every("stream retention sweep", streamSweepInterval, false, p.sweepStreams))
+	p.bg.run(p.bg.every("pitr sweep", pitrSweepInterval, false, p.sweepPITR))
 	return nil
 }
 
@@ -166,23 +191,6 @@ func (p *Provider) Stop(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	}
-}
-
-// sweepLoop runs a TTL pass every sweepInterval, or sooner when woken.
-func (p *Provider) sweepLoop(ctx context.Context) {
-	t := time.NewTicker(sweepInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-p.bg.nudge:
-		}
-		if err := p.sweepTTL(ctx); err != nil && ctx.Err() == nil {
-			p.bg.log.Error("ttl sweep", "error", err)
-		}
 	}
 }
 

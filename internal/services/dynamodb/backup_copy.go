@@ -97,31 +97,8 @@ func (p *Provider) copyBackup(ctx context.Context, sc scope.Scope, table, id str
 // purgeBackup deletes a backup's items in batches, then its record and job.
 func (p *Provider) purgeBackup(ctx context.Context, sc scope.Scope, id, table string) error {
 	start, end := storage.PrefixRange(backupDataPrefix(sc, id))
-	for {
-		n := 0
-		err := p.store.Update(ctx, func(tx storage.Txn) error {
-			it := tx.Scan(ctx, start, end, storage.ScanOptions{Limit: copyBatchItems})
-			var keys [][]byte
-			for it.Next() {
-				keys = append(keys, it.Key())
-			}
-			if err := it.Close(); err != nil {
-				return awserr.Internal(err)
-			}
-			for _, k := range keys {
-				if err := tx.Delete(k); err != nil {
-					return awserr.Internal(err)
-				}
-			}
-			n = len(keys)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if n < copyBatchItems {
-			break
-		}
+	if err := p.purgeRange(ctx, start, end, copyBatchItems); err != nil {
+		return err
 	}
 	return p.store.Update(ctx, func(tx storage.Txn) error {
 		if err := tx.Delete(backupKey(sc, id, table)); err != nil {

@@ -4,28 +4,11 @@ import (
 	"context"
 	"time"
 
-	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
 // pitrSweepInterval is how often the PITR sweeper trims history.
 const pitrSweepInterval = time.Minute
-
-// pitrSweepLoop runs a PITR trim pass every pitrSweepInterval.
-func (p *Provider) pitrSweepLoop(ctx context.Context) {
-	t := time.NewTicker(pitrSweepInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := p.sweepPITR(ctx); err != nil && ctx.Err() == nil {
-			p.bg.log.Error("pitr sweep", "error", err)
-		}
-	}
-}
 
 // sweepPITR deletes, for every table with PITR on, the history entries of
 // writes made before its EarliestRestorableDateTime, which no restore
@@ -55,31 +38,8 @@ func (p *Provider) sweepPITR(ctx context.Context) error {
 		earliest, _ := rec.PITR.window(p.clock.Now())
 		start := pitrPrefix(sc, table)
 		end := pitrTimeKey(sc, table, earliest)
-		for {
-			n := 0
-			err := p.store.Update(ctx, func(tx storage.Txn) error {
-				it := tx.Scan(ctx, start, end, storage.ScanOptions{Limit: copyBatchItems})
-				var keys [][]byte
-				for it.Next() {
-					keys = append(keys, it.Key())
-				}
-				if err := it.Close(); err != nil {
-					return awserr.Internal(err)
-				}
-				for _, k := range keys {
-					if err := tx.Delete(k); err != nil {
-						return awserr.Internal(err)
-					}
-				}
-				n = len(keys)
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			if n < copyBatchItems {
-				break
-			}
+		if err := p.purgeRange(ctx, start, end, copyBatchItems); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -634,30 +634,13 @@ func (p *Provider) finishReplica(ctx context.Context, sc scope.Scope, name strin
 			if err != nil {
 				return err
 			}
-			it := tx.Scan(ctx, cursor, end, storage.ScanOptions{Limit: copyBatchItems})
 			var items []attr.Item
-			for it.Next() {
-				next = storage.KeyAfter(it.Key())
-				item, err := attr.UnmarshalItem(it.Value())
-				if err != nil {
-					it.Close()
-					return internalf("decode item: %w", err)
-				}
-				items = append(items, item)
+			if items, next, done, err = scanItems(ctx, tx, cursor, end, copyBatchItems); err != nil {
+				return err
 			}
-			if err := it.Close(); err != nil {
-				return awserr.Internal(err)
+			if err := p.writeRestored(ctx, tx, sc, sch, st, items); err != nil {
+				return err
 			}
-			for _, item := range items {
-				old, err := loadItem(ctx, tx, sc, sch, item)
-				if err != nil {
-					return err
-				}
-				if _, err := writeItem(ctx, tx, sc, indexableBy(sch, item), st, old, item, p.userChange()); err != nil {
-					return err
-				}
-			}
-			done = len(items) < copyBatchItems
 			return saveStatsShard(tx, sc, name, shard, st)
 		})
 		if err != nil {

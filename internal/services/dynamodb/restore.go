@@ -331,24 +331,13 @@ func (p *Provider) copyFromBackup(ctx context.Context, sc scope.Scope, target, b
 			if err != nil {
 				return err
 			}
-			it := tx.Scan(ctx, cursor, end, storage.ScanOptions{Limit: copyBatchItems})
 			var items []attr.Item
-			for it.Next() {
-				next = storage.KeyAfter(it.Key())
-				item, err := attr.UnmarshalItem(it.Value())
-				if err != nil {
-					it.Close()
-					return internalf("decode backup item: %w", err)
-				}
-				items = append(items, item)
-			}
-			if err := it.Close(); err != nil {
-				return awserr.Internal(err)
+			if items, next, done, err = scanItems(ctx, tx, cursor, end, copyBatchItems); err != nil {
+				return err
 			}
 			if err := p.writeRestored(ctx, tx, sc, sch, st, items); err != nil {
 				return err
 			}
-			done = len(items) < copyBatchItems
 			return saveStatsShard(tx, sc, target, shard, st)
 		})
 		if err != nil {
@@ -375,6 +364,25 @@ func (p *Provider) writeRestored(ctx context.Context, tx storage.Txn, sc scope.S
 		}
 	}
 	return nil
+}
+
+// scanItems reads up to limit items from [start, end) inside tx. next is
+// where the following batch starts; done reports that the range ended.
+func scanItems(ctx context.Context, tx storage.Txn, start, end []byte, limit int) (items []attr.Item, next []byte, done bool, err error) {
+	it := tx.Scan(ctx, start, end, storage.ScanOptions{Limit: limit})
+	for it.Next() {
+		next = storage.KeyAfter(it.Key())
+		item, err := attr.UnmarshalItem(it.Value())
+		if err != nil {
+			it.Close()
+			return nil, nil, false, internalf("decode item: %w", err)
+		}
+		items = append(items, item)
+	}
+	if err := it.Close(); err != nil {
+		return nil, nil, false, awserr.Internal(err)
+	}
+	return items, next, len(items) < limit, nil
 }
 
 // indexableBy returns sch without the indexes whose key attributes it

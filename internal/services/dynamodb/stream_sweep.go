@@ -20,23 +20,6 @@ const (
 	trimBatch           = 4096 // records deleted per storage transaction
 )
 
-// streamSweepLoop runs a retention pass every streamSweepInterval until
-// ctx ends; Start runs it in the background (background.go).
-func (p *Provider) streamSweepLoop(ctx context.Context) {
-	t := time.NewTicker(streamSweepInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := p.sweepStreams(ctx); err != nil && ctx.Err() == nil {
-				p.log.Warn("stream retention sweep failed", "err", err)
-			}
-		}
-	}
-}
-
 // sweepStreams makes one retention pass over every stream of the store.
 func (p *Provider) sweepStreams(ctx context.Context) error {
 	type ref struct {

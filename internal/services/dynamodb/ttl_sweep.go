@@ -105,30 +105,7 @@ func (p *Provider) maintainTTL(ctx context.Context, sc scope.Scope, table string
 // dropTTLGen deletes one generation of a table's expiry index in batches.
 func (p *Provider) dropTTLGen(ctx context.Context, sc scope.Scope, table string, gen uint64) error {
 	start, end := storage.PrefixRange(ttlGenPrefix(sc, table, gen))
-	for {
-		n := 0
-		err := p.store.Update(ctx, func(tx storage.Txn) error {
-			n = 0
-			it := tx.Scan(ctx, start, end, storage.ScanOptions{Limit: ttlBatch})
-			var keys [][]byte
-			for it.Next() {
-				keys = append(keys, it.Key())
-			}
-			if err := it.Close(); err != nil {
-				return awserr.Internal(err)
-			}
-			for _, k := range keys {
-				if err := tx.Delete(k); err != nil {
-					return awserr.Internal(err)
-				}
-			}
-			n = len(keys)
-			return nil
-		})
-		if err != nil || n < ttlBatch {
-			return err
-		}
-	}
+	return p.purgeRange(ctx, start, end, ttlBatch)
 }
 
 // backfillTTL writes generation gen's expiry entries for the items of a
