@@ -3,8 +3,6 @@ package dynamodb
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"sort"
 	"strings"
@@ -109,12 +107,8 @@ func (p *Provider) restoreTableToPointInTime(ctx context.Context, in *dynamodbap
 		if at.Before(earliest) || at.After(latest) {
 			return awserr.New(codeInvalidRestore, http.StatusBadRequest, msgInvalidRestoreTime)
 		}
-		_, err = tx.Get(ctx, TableKey(sc, target))
-		switch {
-		case err == nil:
-			return awserr.New(codeTableExists, http.StatusBadRequest, msgTargetTableExists, target)
-		case !errors.Is(err, storage.ErrNotFound):
-			return awserr.Internal(err)
+		if err := targetFree(ctx, tx, sc, target); err != nil {
+			return err
 		}
 		b := &backupRecord{Table: src.Desc, Source: dynamodbapi.SourceTableDetails{TableArn: src.Desc.TableArn}}
 		d, err := p.restoredDesc(sc, b, &dynamodbapi.RestoreTableFromBackupInput{
@@ -132,29 +126,13 @@ func (p *Provider) restoreTableToPointInTime(ctx context.Context, in *dynamodbap
 		}
 		size = st.Table.Bytes
 		rec = &tableRecord{Desc: *d}
-		if err := saveTable(tx, sc, rec); err != nil {
-			return err
-		}
-		if err := saveStats(ctx, tx, sc, target, &tableStats{}); err != nil {
-			return err
-		}
-		raw, err := json.Marshal(restoreJob{PITR: &pitrRestoreJob{Source: source, Time: at}})
-		if err != nil {
-			return internalf("encode restore job: %w", err)
-		}
-		return wrapInternal(tx.Put(jobKey(jobRestore, sc, target), raw))
+		return createRestoreTarget(ctx, tx, sc, rec, restoreJob{PITR: &pitrRestoreJob{Source: source, Time: at}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	out := describe(rec, &tableStats{})
-	if size > syncCopyBytes {
-		p.bg.run(func(bctx context.Context) {
-			if err := p.finishRestore(bctx, sc, target); err != nil && bctx.Err() == nil {
-				p.bg.log.Error("point-in-time restore", "table", target, "error", err)
-			}
-		})
-	} else if err := p.finishRestore(context.WithoutCancel(ctx), sc, target); err != nil {
+	if err := p.runRestore(ctx, sc, target, size); err != nil {
 		return nil, err
 	}
 	return &dynamodbapi.RestoreTableToPointInTimeOutput{TableDescription: out}, nil

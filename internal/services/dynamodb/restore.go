@@ -61,12 +61,8 @@ func (p *Provider) restoreTableFromBackup(ctx context.Context, in *dynamodbapi.R
 		case backupCreating:
 			return backupInUse()
 		}
-		_, err = tx.Get(ctx, TableKey(sc, target))
-		switch {
-		case err == nil:
-			return awserr.New(codeTableExists, http.StatusBadRequest, msgTargetTableExists, target)
-		case !errors.Is(err, storage.ErrNotFound):
-			return awserr.Internal(err)
+		if err := targetFree(ctx, tx, sc, target); err != nil {
+			return err
 		}
 		d, err := p.restoredDesc(sc, b, in, target, now)
 		if err != nil {
@@ -74,36 +70,63 @@ func (p *Provider) restoreTableFromBackup(ctx context.Context, in *dynamodbapi.R
 		}
 		rec = &tableRecord{Desc: *d}
 		size = derefInt(b.Details.BackupSizeBytes)
-		if err := saveTable(tx, sc, rec); err != nil {
-			return err
-		}
-		if err := saveStats(ctx, tx, sc, target, &tableStats{}); err != nil {
-			return err
-		}
 		b.Restores++
 		if err := saveBackup(tx, sc, b); err != nil {
 			return err
 		}
-		raw, err := json.Marshal(restoreJob{BackupArn: backupArn})
-		if err != nil {
-			return internalf("encode restore job: %w", err)
-		}
-		return wrapInternal(tx.Put(jobKey(jobRestore, sc, target), raw))
+		return createRestoreTarget(ctx, tx, sc, rec, restoreJob{BackupArn: backupArn})
 	})
 	if err != nil {
 		return nil, err
 	}
 	out := describe(rec, &tableStats{})
-	if size > syncCopyBytes {
-		p.bg.run(func(bctx context.Context) {
-			if err := p.finishRestore(bctx, sc, target); err != nil && bctx.Err() == nil {
-				p.bg.log.Error("restore", "table", target, "error", err)
-			}
-		})
-	} else if err := p.finishRestore(context.WithoutCancel(ctx), sc, target); err != nil {
+	if err := p.runRestore(ctx, sc, target, size); err != nil {
 		return nil, err
 	}
 	return &dynamodbapi.RestoreTableFromBackupOutput{TableDescription: out}, nil
+}
+
+// targetFree refuses a restore into a table name already in use.
+func targetFree(ctx context.Context, tx storage.Txn, sc scope.Scope, target string) error {
+	_, err := tx.Get(ctx, TableKey(sc, target))
+	switch {
+	case err == nil:
+		return awserr.New(codeTableExists, http.StatusBadRequest, msgTargetTableExists, target)
+	case !errors.Is(err, storage.ErrNotFound):
+		return awserr.Internal(err)
+	}
+	return nil
+}
+
+// createRestoreTarget stores a restore's new table (CREATING, empty) and
+// the job that fills it, inside tx.
+func createRestoreTarget(ctx context.Context, tx storage.Txn, sc scope.Scope, rec *tableRecord, job restoreJob) error {
+	target := deref(rec.Desc.TableName)
+	if err := saveTable(tx, sc, rec); err != nil {
+		return err
+	}
+	if err := saveStats(ctx, tx, sc, target, &tableStats{}); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(job)
+	if err != nil {
+		return internalf("encode restore job: %w", err)
+	}
+	return wrapInternal(tx.Put(jobKey(jobRestore, sc, target), raw))
+}
+
+// runRestore fills a restore's target: within the request when the source
+// holds at most syncCopyBytes, else in the background.
+func (p *Provider) runRestore(ctx context.Context, sc scope.Scope, target string, size int64) error {
+	if size <= syncCopyBytes {
+		return p.finishRestore(context.WithoutCancel(ctx), sc, target)
+	}
+	p.bg.run(func(bctx context.Context) {
+		if err := p.finishRestore(bctx, sc, target); err != nil && bctx.Err() == nil {
+			p.bg.log.Error("restore", "table", target, "error", err)
+		}
+	})
+	return nil
 }
 
 // restoredDesc builds the description of a table restored from b with the
