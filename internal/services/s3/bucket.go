@@ -30,16 +30,12 @@ func bucketOf(ctx context.Context, r storage.Reader, account, name string) (*Buc
 	if string(owner) != account {
 		return nil, errAccessDenied()
 	}
-	raw, err := r.Get(ctx, OwnedKey(account, name))
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, errNoSuchBucket()
-	}
-	if err != nil {
-		return nil, awserr.Internal(fmt.Errorf("s3: read bucket: %w", err))
-	}
 	var b Bucket
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return nil, awserr.Internal(fmt.Errorf("s3: decode bucket: %w", err))
+	if found, err := readRecord(ctx, r, OwnedKey(account, name), "bucket", &b); err != nil || !found {
+		if err == nil {
+			err = errNoSuchBucket()
+		}
+		return nil, err
 	}
 	return &b, nil
 }

@@ -3,8 +3,6 @@ package s3
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/unkai-cloud/unkai/internal/awserr"
@@ -93,17 +91,7 @@ func (p *Provider) getConfig(ctx context.Context, bucket, kind string, v any) (b
 
 // readConfig reads a configuration record into v; false when absent.
 func readConfig(ctx context.Context, r storage.Reader, bucket, kind string, v any) (bool, error) {
-	raw, err := r.Get(ctx, configKey(bucket, kind))
-	if errors.Is(err, storage.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("s3: read %s configuration: %w", kind, err)
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return false, fmt.Errorf("s3: decode %s configuration: %w", kind, err)
-	}
-	return true, nil
+	return readRecord(ctx, r, configKey(bucket, kind), kind+" configuration", v)
 }
 
 // putConfig stores v as a configuration record of the caller's bucket, after

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -43,16 +42,9 @@ type lifecycleRecord struct {
 }
 
 func readLifecycle(ctx context.Context, r storage.Reader, bucket string) (*lifecycleRecord, error) {
-	raw, err := r.Get(ctx, lifecycleKey(bucket))
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("s3: read lifecycle: %w", err)
-	}
 	var rec lifecycleRecord
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		return nil, fmt.Errorf("s3: decode lifecycle: %w", err)
+	if found, err := readRecord(ctx, r, lifecycleKey(bucket), "lifecycle", &rec); err != nil || !found {
+		return nil, err
 	}
 	return &rec, nil
 }

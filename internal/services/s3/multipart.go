@@ -95,16 +95,12 @@ func partNumberOf(k []byte) (int64, error) {
 
 // readUpload reads an upload's record: NoSuchUpload when it has none.
 func readUpload(ctx context.Context, r storage.Reader, bucket, key, id string) (*Upload, error) {
-	raw, err := r.Get(ctx, uploadKey(bucket, key, id))
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, errNoSuchUpload()
-	}
-	if err != nil {
-		return nil, awserr.Internal(fmt.Errorf("s3: read upload: %w", err))
-	}
 	var u Upload
-	if err := json.Unmarshal(raw, &u); err != nil {
-		return nil, awserr.Internal(fmt.Errorf("s3: decode upload: %w", err))
+	if found, err := readRecord(ctx, r, uploadKey(bucket, key, id), "upload", &u); err != nil || !found {
+		if err == nil {
+			err = errNoSuchUpload()
+		}
+		return nil, err
 	}
 	return &u, nil
 }

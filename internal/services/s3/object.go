@@ -2,9 +2,7 @@ package s3
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -150,16 +148,12 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 
 // readObject reads an object's record: NoSuchKey when it has none.
 func readObject(ctx context.Context, r storage.Reader, bucket, key string) (*Object, error) {
-	raw, err := r.Get(ctx, objectKey(bucket, key))
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, errNoSuchKey()
-	}
-	if err != nil {
-		return nil, awserr.Internal(fmt.Errorf("s3: read object: %w", err))
-	}
 	var o Object
-	if err := json.Unmarshal(raw, &o); err != nil {
-		return nil, awserr.Internal(fmt.Errorf("s3: decode object: %w", err))
+	if found, err := readRecord(ctx, r, objectKey(bucket, key), "object", &o); err != nil || !found {
+		if err == nil {
+			err = errNoSuchKey()
+		}
+		return nil, err
 	}
 	return &o, nil
 }
