@@ -2,11 +2,6 @@ package sigv4
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
-	"errors"
-	"fmt"
 )
 
 // ParseForm reads the SigV4 fields of a browser-form POST upload (S3's POST
@@ -37,14 +32,9 @@ func ParseForm(algorithm, credential, amzDate, signature string) (*Auth, error) 
 // expiration and conditions are the caller's to check; the request time is
 // not held to the clock-skew rule, as S3 does not for forms.
 func (v *Verifier) VerifyPolicy(ctx context.Context, a *Auth, policy string) error {
-	secret, err := v.secret(ctx, a)
-	switch {
-	case errors.Is(err, ErrUnknownAccessKey):
-		return (&Error{Kind: KindUnknownKey, AccessKeyID: a.AccessKeyID}).withCause(err)
-	case errors.Is(err, ErrExpiredToken):
-		return (&Error{Kind: KindExpiredToken, AccessKeyID: a.AccessKeyID}).withCause(err)
-	case err != nil:
-		return fmt.Errorf("sigv4: look up secret of %s: %w", a.AccessKeyID, err)
+	secret, err := v.lookupSecret(ctx, a)
+	if err != nil {
+		return err
 	}
 	key := v.keys.get(scopeKey{a.AccessKeyID, a.Date, a.Region, a.Service}, secret)
 	if !equalSig(signHex(key[:], policy), a.Signature) {
@@ -76,21 +66,10 @@ func FromContext(ctx context.Context) *Verifier {
 // policy under the secret key. SDKs still send it by default for
 // us-east-1 (boto3's generate_presigned_post does).
 func (v *Verifier) VerifyPolicyV2(ctx context.Context, accessKeyID, policy, signature string) error {
-	a := &Auth{AccessKeyID: accessKeyID, Service: "s3"}
-	secret, err := v.secret(ctx, a)
-	switch {
-	case errors.Is(err, ErrUnknownAccessKey):
-		return (&Error{Kind: KindUnknownKey, AccessKeyID: accessKeyID}).withCause(err)
-	case errors.Is(err, ErrExpiredToken):
-		return (&Error{Kind: KindExpiredToken, AccessKeyID: accessKeyID}).withCause(err)
-	case err != nil:
-		return fmt.Errorf("sigv4: look up secret of %s: %w", accessKeyID, err)
+	a := &Auth{AccessKeyID: accessKeyID, Service: "s3", Signature: signature}
+	secret, err := v.lookupSecret(ctx, a)
+	if err != nil {
+		return err
 	}
-	mac := hmac.New(sha1.New, []byte(secret))
-	mac.Write([]byte(policy))
-	if !hmac.Equal([]byte(base64.StdEncoding.EncodeToString(mac.Sum(nil))), []byte(signature)) {
-		return &Error{Kind: KindSignatureMismatch, AccessKeyID: accessKeyID, StringToSign: policy, SignatureProvided: signature,
-			Detail: "The request signature we calculated does not match the signature you provided. Check your key and signing method."}
-	}
-	return nil
+	return checkV2(a, secret, policy)
 }

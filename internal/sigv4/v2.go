@@ -5,8 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
-	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -90,16 +88,17 @@ func (v *Verifier) verifyV2(ctx context.Context, r *http.Request, a *Auth) error
 		return &Error{Kind: KindSkewed, Detail: "The difference between the request time and the current time is too large.",
 			RequestTime: a.Time, ServerTime: now, MaxSkew: v.maxSkew}
 	}
-	secret, err := v.secret(ctx, a)
-	switch {
-	case errors.Is(err, ErrUnknownAccessKey):
-		return (&Error{Kind: KindUnknownKey, AccessKeyID: a.AccessKeyID}).withCause(err)
-	case errors.Is(err, ErrExpiredToken):
-		return (&Error{Kind: KindExpiredToken, AccessKeyID: a.AccessKeyID}).withCause(err)
-	case err != nil:
-		return fmt.Errorf("sigv4: look up secret of %s: %w", a.AccessKeyID, err)
+	secret, err := v.lookupSecret(ctx, a)
+	if err != nil {
+		return err
 	}
 	sts := v2StringToSign(r, a)
+	return checkV2(a, secret, sts)
+}
+
+// checkV2 compares a's legacy signature with the base64 HMAC-SHA1 of the
+// string to sign under secret.
+func checkV2(a *Auth, secret, sts string) error {
 	mac := hmac.New(sha1.New, []byte(secret))
 	mac.Write([]byte(sts))
 	if !hmac.Equal([]byte(base64.StdEncoding.EncodeToString(mac.Sum(nil))), []byte(a.Signature)) {

@@ -135,14 +135,9 @@ func (v *Verifier) VerifyAuth(r *http.Request, a *Auth) (*Result, error) {
 	if err := v.checkTime(a); err != nil {
 		return nil, err
 	}
-	secret, err := v.secret(r.Context(), a)
-	switch {
-	case errors.Is(err, ErrUnknownAccessKey):
-		return nil, (&Error{Kind: KindUnknownKey, AccessKeyID: a.AccessKeyID}).withCause(err)
-	case errors.Is(err, ErrExpiredToken):
-		return nil, (&Error{Kind: KindExpiredToken, AccessKeyID: a.AccessKeyID}).withCause(err)
-	case err != nil:
-		return nil, fmt.Errorf("sigv4: look up secret of %s: %w", a.AccessKeyID, err)
+	secret, err := v.lookupSecret(r.Context(), a)
+	if err != nil {
+		return nil, err
 	}
 
 	s3 := a.IsS3()
@@ -203,6 +198,22 @@ func (v *Verifier) VerifyAuth(r *http.Request, a *Auth) (*Result, error) {
 	case payloadHashed, payloadUnsigned:
 	}
 	return res, nil
+}
+
+// lookupSecret returns the secret of a's access key: unknown keys and
+// expired session tokens are *Error values of their kinds, other failures
+// wrapped errors.
+func (v *Verifier) lookupSecret(ctx context.Context, a *Auth) (string, error) {
+	secret, err := v.secret(ctx, a)
+	switch {
+	case errors.Is(err, ErrUnknownAccessKey):
+		return "", (&Error{Kind: KindUnknownKey, AccessKeyID: a.AccessKeyID}).withCause(err)
+	case errors.Is(err, ErrExpiredToken):
+		return "", (&Error{Kind: KindExpiredToken, AccessKeyID: a.AccessKeyID}).withCause(err)
+	case err != nil:
+		return "", fmt.Errorf("sigv4: look up secret of %s: %w", a.AccessKeyID, err)
+	}
+	return secret, nil
 }
 
 // checkTime applies the clock-skew rule, or the expiry of a presigned request.
