@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/unkai-cloud/unkai/internal/awserr"
+	"github.com/unkai-cloud/unkai/internal/gateway/detect"
 	"github.com/unkai-cloud/unkai/internal/protocol"
 	"github.com/unkai-cloud/unkai/internal/service"
 )
@@ -31,13 +32,13 @@ const allowedMethods = "GET, HEAD, PUT, POST, DELETE, PATCH, OPTIONS"
 // cross-origin calls to a bucket without a configuration ("CORS is not
 // enabled for this bucket"); unkai keeps the default there on purpose, so
 // browser apps work against a fresh local bucket without setup.
-func (g *Gateway) cors(w *recorder, r *http.Request) bool {
+func (g *Gateway) cors(w *recorder, r *http.Request, res detect.Result, detected bool) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		return false
 	}
 	preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
-	if d, rt, ok := g.resolveCORS(r, origin, preflight); ok {
+	if d, rt, ok := g.resolveCORS(r, res, detected, origin, preflight); ok {
 		return g.applyCORS(w, r, rt, d, preflight)
 	}
 	h := w.Header()
@@ -60,14 +61,11 @@ func (g *Gateway) cors(w *recorder, r *http.Request) bool {
 	return true
 }
 
-// resolveCORS asks the resolver of the service r addresses, if it has one,
-// about the resource named by the first segment of the path-style path.
-func (g *Gateway) resolveCORS(r *http.Request, origin string, preflight bool) (service.CORSDecision, *route, bool) {
-	if len(g.corsResolvers) == 0 || g.detector == nil || strings.HasPrefix(r.URL.Path, "/_unkai/") {
-		return service.CORSDecision{}, nil, false
-	}
-	res, ok := g.detector.Detect(r)
-	if !ok || res.Invoke {
+// resolveCORS asks the resolver of the service detection found (res), if
+// it has one, about the resource named by the host or the first segment of
+// the path.
+func (g *Gateway) resolveCORS(r *http.Request, res detect.Result, detected bool, origin string, preflight bool) (service.CORSDecision, *route, bool) {
+	if len(g.corsResolvers) == 0 || !detected || res.Invoke {
 		return service.CORSDecision{}, nil, false
 	}
 	resolver := g.corsResolvers[res.Service]

@@ -160,10 +160,17 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.logRequest(r, rt, call, sc, rec, failure, start)
 	}()
 
-	if g.cors(rec, r) {
+	// Detection runs once; CORS needs it too (a bucket's own rules).
+	internal := strings.HasPrefix(r.URL.Path, "/_unkai/")
+	var res detect.Result
+	detected := false
+	if !internal && g.detector != nil {
+		res, detected = g.detector.Detect(r)
+	}
+	if g.cors(rec, r, res, detected) {
 		return
 	}
-	if len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/_unkai/" {
+	if internal {
 		call.RequestID = g.ids.UUID()
 		rec.Header().Set("x-amzn-RequestId", call.RequestID)
 		if g.internal == nil {
@@ -175,15 +182,13 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	var svc *protocol.Service
-	if g.detector != nil {
-		if res, ok := g.detector.Detect(r); ok {
-			svc = res.Service
-			toPathStyle(r, res)
-			if res.Invoke {
-				// Calls to deployed APIs are API Gateway's data plane,
-				// which is not served yet.
-				svc = nil
-			}
+	if detected {
+		svc = res.Service
+		toPathStyle(r, res)
+		if res.Invoke {
+			// Calls to deployed APIs are API Gateway's data plane,
+			// which is not served yet.
+			svc = nil
 		}
 	}
 	if svc != nil {
