@@ -72,6 +72,20 @@ func startBinary(t *testing.T, bin, dataDir string) (*exec.Cmd, string) {
 	return nil, ""
 }
 
+// killWhenAcked kills the server with SIGKILL once acked reports n
+// acknowledged writes, or after 20 seconds, and waits for it to exit.
+func killWhenAcked(t *testing.T, cmd *exec.Cmd, acked func() int, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for acked() < n && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+}
+
 func logsClient(url string) *cloudwatchlogs.Client {
 	return cloudwatchlogs.NewFromConfig(aws.Config{
 		Region:       "us-east-1",
@@ -126,20 +140,11 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 			}
 		}()
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	killWhenAcked(t, cmd, func() int {
 		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 400 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+		defer mu.Unlock()
+		return len(acked)
+	}, 400)
 	wg.Wait()
 	mu.Lock()
 	t.Logf("%d writes acknowledged before SIGKILL", len(acked))

@@ -74,20 +74,11 @@ func TestDynamoDBKill9KeepsTransactionsWhole(t *testing.T) {
 			}
 		}()
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	killWhenAcked(t, cmd, func() int {
 		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 400 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+		defer mu.Unlock()
+		return len(acked)
+	}, 400)
 	wg.Wait()
 	t.Logf("%d transactions acknowledged before SIGKILL", len(acked))
 	if len(acked) == 0 {

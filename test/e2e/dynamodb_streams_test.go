@@ -405,20 +405,11 @@ func TestDynamoDBStreamsKill9(t *testing.T) {
 			}
 		}()
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	killWhenAcked(t, cmd, func() int {
 		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 400 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+		defer mu.Unlock()
+		return len(acked)
+	}, 400)
 	wg.Wait()
 	if len(acked) == 0 {
 		t.Fatal("no write was acknowledged before SIGKILL")
