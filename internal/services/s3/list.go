@@ -133,6 +133,23 @@ func (w walker) skipPast(marker string, after []byte) []byte {
 	return after
 }
 
+// listBucket reads one page of the caller's bucket in one snapshot.
+func (p *Provider) listBucket(ctx context.Context, account string, r listRequest) (*listPage, error) {
+	var page *listPage
+	err := p.store.View(ctx, func(tx storage.Txn) error {
+		if _, err := bucketOf(ctx, tx, account, r.bucket); err != nil {
+			return err
+		}
+		var err error
+		page, err = list(ctx, tx, r)
+		return err
+	})
+	if err != nil {
+		return nil, awserr.From(err)
+	}
+	return page, nil
+}
+
 // list reads one page of a bucket's current objects from r.start.
 func list(ctx context.Context, tx storage.Txn, r listRequest) (*listPage, error) {
 	page := &listPage{}
@@ -218,17 +235,9 @@ func (p *Provider) listObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Req
 			r.start = k
 		}
 	}
-	var page *listPage
-	err = p.store.View(ctx, func(tx storage.Txn) error {
-		if _, err := bucketOf(ctx, tx, sc.Account, r.bucket); err != nil {
-			return err
-		}
-		var err error
-		page, err = list(ctx, tx, r)
-		return err
-	})
+	page, err := p.listBucket(ctx, sc.Account, r)
 	if err != nil {
-		return nil, awserr.From(err)
+		return nil, err
 	}
 	out := &s3api.ListObjectsV2Output{
 		Name:              ptr(r.bucket),
@@ -308,17 +317,9 @@ func (p *Provider) listObjects(ctx context.Context, in *s3api.ListObjectsRequest
 	if marker != "" {
 		r.start = objectWalker(r.bucket, r.prefix, r.delimiter).skipPast(marker, storage.KeyAfter(objectKey(r.bucket, marker)))
 	}
-	var page *listPage
-	err = p.store.View(ctx, func(tx storage.Txn) error {
-		if _, err := bucketOf(ctx, tx, sc.Account, r.bucket); err != nil {
-			return err
-		}
-		var err error
-		page, err = list(ctx, tx, r)
-		return err
-	})
+	page, err := p.listBucket(ctx, sc.Account, r)
 	if err != nil {
-		return nil, awserr.From(err)
+		return nil, err
 	}
 	out := &s3api.ListObjectsOutput{
 		Name:         ptr(r.bucket),
