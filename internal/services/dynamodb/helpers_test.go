@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/clock"
 	"github.com/unkai-cloud/unkai/internal/protocol"
@@ -26,10 +25,11 @@ const (
 )
 
 type fixture struct {
-	p     *Provider
-	clk   *clock.Fake
-	ctx   context.Context
-	codec protocol.Codec
+	p   *Provider
+	clk *clock.Fake
+	ctx context.Context
+	// codecs are the codecs of the provider's APIs, by APIs() index.
+	codecs []protocol.Codec
 }
 
 func newFixture(tb testing.TB) *fixture {
@@ -42,36 +42,47 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	ctx := scope.With(context.Background(), scope.Scope{Account: testAccount, Region: testRegion})
-	return &fixture{p: prov.(*Provider), clk: clk, ctx: ctx, codec: awsjson.New(dynamodbapi.Descriptor)}
+	f := &fixture{p: prov.(*Provider), clk: clk, ctx: ctx}
+	for _, a := range f.p.APIs() {
+		f.codecs = append(f.codecs, awsjson.New(a.Descriptor))
+	}
+	return f
 }
 
 // call sends one JSON request through the codec and the handler and
 // returns the status and body a client would see.
 func (f *fixture) call(tb testing.TB, op, body string) (int, string) {
+	return f.callAPI(tb, 0, "DynamoDB_20120810.", op, body)
+}
+
+// callAPI sends one JSON request to the provider's API number api (0:
+// DynamoDB, 1: DynamoDB Streams) through that API's codec and handler.
+func (f *fixture) callAPI(tb testing.TB, api int, targetPrefix, op, body string) (int, string) {
 	tb.Helper()
+	a, codec := f.p.APIs()[api], f.codecs[api]
 	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body)).WithContext(f.ctx)
-	r.Header.Set("X-Amz-Target", "DynamoDB_20120810."+op)
+	r.Header.Set("X-Amz-Target", targetPrefix+op)
 	r.Header.Set("Content-Type", "application/x-amz-json-1.0")
 	w := httptest.NewRecorder()
-	c := &protocol.Call{Service: dynamodbapi.Descriptor, RequestID: "req"}
-	o, err := f.codec.Resolve(r)
+	c := &protocol.Call{Service: a.Descriptor, RequestID: "req"}
+	o, err := codec.Resolve(r)
 	if err != nil {
 		tb.Fatalf("resolve %s: %v", op, err)
 	}
 	c.Operation = o
 	in := o.NewInput()
-	if err := f.codec.Decode(r, c, in); err != nil {
-		f.codec.EncodeError(w, c, awserr.From(err))
+	if err := codec.Decode(r, c, in); err != nil {
+		codec.EncodeError(w, c, awserr.From(err))
 		return w.Code, w.Body.String()
 	}
-	h := f.p.APIs()[0].Handlers.Lookup(op)
+	h := a.Handlers.Lookup(op)
 	if h == nil {
 		tb.Fatalf("no handler for %s", op)
 	}
 	out, err := h(f.ctx, in)
 	if err != nil {
-		f.codec.EncodeError(w, c, awserr.From(err))
-	} else if err := f.codec.Encode(w, c, out); err != nil {
+		codec.EncodeError(w, c, awserr.From(err))
+	} else if err := codec.Encode(w, c, out); err != nil {
 		tb.Fatal(err)
 	}
 	return w.Code, w.Body.String()
@@ -88,8 +99,14 @@ type wireCase struct {
 // run runs cases in order against one fixture.
 func (f *fixture) run(t *testing.T, cases []wireCase) {
 	t.Helper()
+	runCases(t, f.call, cases)
+}
+
+// runCases runs cases in order through call.
+func runCases(t *testing.T, call func(tb testing.TB, op, body string) (int, string), cases []wireCase) {
+	t.Helper()
 	for i, tt := range cases {
-		status, body := f.call(t, tt.op, tt.body)
+		status, body := call(t, tt.op, tt.body)
 		if status != tt.status {
 			t.Fatalf("#%d %s %s: status %d, want %d: %s", i, tt.op, tt.body, status, tt.status, body)
 		}

@@ -4,16 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/unkai-cloud/unkai/internal/api/streamsdynamodbapi"
-	"github.com/unkai-cloud/unkai/internal/awserr"
-	"github.com/unkai-cloud/unkai/internal/protocol"
-	"github.com/unkai-cloud/unkai/internal/protocol/awsjson"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/services/dynamodb/attr"
 	"github.com/unkai-cloud/unkai/internal/storage"
@@ -22,51 +17,13 @@ import (
 // streamsCall sends one JSON request of the Streams API through its codec
 // and the provider's handler.
 func (f *fixture) streamsCall(tb testing.TB, op, body string) (int, string) {
-	tb.Helper()
-	codec := awsjson.New(streamsdynamodbapi.Descriptor)
-	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body)).WithContext(f.ctx)
-	r.Header.Set("X-Amz-Target", "DynamoDBStreams_20120810."+op)
-	r.Header.Set("Content-Type", "application/x-amz-json-1.0")
-	w := httptest.NewRecorder()
-	c := &protocol.Call{Service: streamsdynamodbapi.Descriptor, RequestID: "req"}
-	o, err := codec.Resolve(r)
-	if err != nil {
-		tb.Fatalf("resolve %s: %v", op, err)
-	}
-	c.Operation = o
-	in := o.NewInput()
-	if err := codec.Decode(r, c, in); err != nil {
-		codec.EncodeError(w, c, awserr.From(err))
-		return w.Code, w.Body.String()
-	}
-	out, err := f.p.APIs()[1].Handlers.Lookup(op)(f.ctx, in)
-	if err != nil {
-		codec.EncodeError(w, c, awserr.From(err))
-	} else if err := codec.Encode(w, c, out); err != nil {
-		tb.Fatal(err)
-	}
-	return w.Code, w.Body.String()
+	return f.callAPI(tb, 1, "DynamoDBStreams_20120810.", op, body)
 }
 
 // streamsRun runs Streams API cases in order.
 func (f *fixture) streamsRun(t *testing.T, cases []wireCase) {
 	t.Helper()
-	for i, tt := range cases {
-		status, body := f.streamsCall(t, tt.op, tt.body)
-		if status != tt.status {
-			t.Fatalf("#%d %s %s: status %d, want %d: %s", i, tt.op, tt.body, status, tt.status, body)
-		}
-		for _, want := range tt.contains {
-			if !strings.Contains(body, want) {
-				t.Fatalf("#%d %s %s: body %s lacks %s", i, tt.op, tt.body, body, want)
-			}
-		}
-		for _, bad := range tt.lacks {
-			if strings.Contains(body, bad) {
-				t.Fatalf("#%d %s %s: body %s has %s", i, tt.op, tt.body, body, bad)
-			}
-		}
-	}
+	runCases(t, f.streamsCall, cases)
 }
 
 // mustStreams fails the test unless the Streams call succeeds, and
