@@ -31,6 +31,22 @@ func naiveList(keys []string, prefix, delimiter string) []string {
 	return out
 }
 
+// pageEntries lists a page's keys and common prefixes ("P:" before each)
+// in key order.
+func pageEntries(contents []s3api.Object, prefixes []s3api.CommonPrefix) []string {
+	var page []string
+	for _, o := range contents {
+		page = append(page, *o.Key)
+	}
+	for _, cp := range prefixes {
+		page = append(page, "P:"+*cp.Prefix)
+	}
+	slices.SortFunc(page, func(a, b string) int {
+		return strings.Compare(strings.TrimPrefix(a, "P:"), strings.TrimPrefix(b, "P:"))
+	})
+	return page
+}
+
 // listAll pages through a listing and returns its entries in order.
 func listAll(t *testing.T, p *Provider, ctx context.Context, in s3api.ListObjectsV2Request) []string {
 	t.Helper()
@@ -43,16 +59,7 @@ func listAll(t *testing.T, p *Provider, ctx context.Context, in s3api.ListObject
 		if err != nil {
 			t.Fatal(err)
 		}
-		var page []string
-		for _, o := range res.Contents {
-			page = append(page, *o.Key)
-		}
-		for _, cp := range res.CommonPrefixes {
-			page = append(page, "P:"+*cp.Prefix)
-		}
-		slices.SortFunc(page, func(a, b string) int {
-			return strings.Compare(strings.TrimPrefix(a, "P:"), strings.TrimPrefix(b, "P:"))
-		})
+		page := pageEntries(res.Contents, res.CommonPrefixes)
 		if int(*res.KeyCount) != len(page) {
 			t.Fatalf("KeyCount %d for %d entries", *res.KeyCount, len(page))
 		}
@@ -143,16 +150,7 @@ func listAllV1(t *testing.T, p *Provider, ctx context.Context, in s3api.ListObje
 		if err != nil {
 			t.Fatal(err)
 		}
-		var page []string
-		for _, o := range res.Contents {
-			page = append(page, *o.Key)
-		}
-		for _, cp := range res.CommonPrefixes {
-			page = append(page, "P:"+*cp.Prefix)
-		}
-		slices.SortFunc(page, func(a, b string) int {
-			return strings.Compare(strings.TrimPrefix(a, "P:"), strings.TrimPrefix(b, "P:"))
-		})
+		page := pageEntries(res.Contents, res.CommonPrefixes)
 		out = append(out, page...)
 		if !*res.IsTruncated {
 			return out
