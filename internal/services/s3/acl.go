@@ -2,7 +2,6 @@ package s3
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -279,11 +278,7 @@ func (p *Provider) putBucketAcl(ctx context.Context, in *s3api.PutBucketAclReque
 		if acl.ownerOnly(owner) {
 			return tx.Delete(configKey(bucket, cfgACL))
 		}
-		rec, err := json.Marshal(acl)
-		if err != nil {
-			return err
-		}
-		return tx.Put(configKey(bucket, cfgACL), rec)
+		return putRecord(tx, configKey(bucket, cfgACL), acl)
 	})
 	if err != nil {
 		return nil, awserr.From(err)

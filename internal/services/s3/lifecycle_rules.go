@@ -3,7 +3,6 @@ package s3
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -70,11 +69,7 @@ func (p *Provider) putBucketLifecycleConfiguration(ctx context.Context, in *s3ap
 		if err != nil {
 			return err
 		}
-		rec, err := json.Marshal(lifecycleRecord{Account: account, Region: b.Region, Rules: stored, Gen: p.ids.UUID()})
-		if err != nil {
-			return err
-		}
-		return tx.Put(lifecycleKey(bucket), rec)
+		return putRecord(tx, lifecycleKey(bucket), lifecycleRecord{Account: account, Region: b.Region, Rules: stored, Gen: p.ids.UUID()})
 	})
 	if err != nil {
 		return nil, awserr.From(err)

@@ -297,11 +297,7 @@ func (p *Provider) recordNextDue(ctx context.Context, bucket, gen string, next t
 			return err
 		}
 		rec.NextDue = next
-		raw, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		return tx.Put(lifecycleKey(bucket), raw)
+		return putRecord(tx, lifecycleKey(bucket), rec)
 	})
 }
 

@@ -26,3 +26,12 @@ func readRecord(ctx context.Context, r storage.Reader, key []byte, what string, 
 	}
 	return true, nil
 }
+
+// putRecord stores v as the JSON record under key inside tx.
+func putRecord(tx storage.Txn, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return awserr.Internal(fmt.Errorf("s3: encode record: %w", err))
+	}
+	return tx.Put(key, raw)
+}

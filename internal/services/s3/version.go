@@ -79,11 +79,7 @@ func (p *Provider) putBucketVersioning(ctx context.Context, in *s3api.PutBucketV
 			return err
 		}
 		b.Versioning = status
-		rec, err := json.Marshal(b)
-		if err != nil {
-			return err
-		}
-		return tx.Put(OwnedKey(account, name), rec)
+		return putRecord(tx, OwnedKey(account, name), b)
 	})
 	if err != nil {
 		return nil, awserr.From(err)
@@ -267,11 +263,7 @@ func syncCurrent(ctx context.Context, tx storage.Txn, bucket, key string) error 
 	if latest == nil || latest.DeleteMarker {
 		return tx.Delete(objectKey(bucket, key))
 	}
-	rec, err := json.Marshal(latest)
-	if err != nil {
-		return err
-	}
-	return tx.Put(objectKey(bucket, key), rec)
+	return putRecord(tx, objectKey(bucket, key), latest)
 }
 
 // deleted is what a delete did: the version it removed or the delete
