@@ -611,45 +611,14 @@ func (p *Provider) finishReplica(ctx context.Context, sc scope.Scope, name strin
 		return internalf("decode replica job: %w", err)
 	}
 	ssc := regionScope(sc, job.Source)
-	cursor, end := storage.PrefixRange(itemsPrefix(ssc, name))
-	shard := p.statsShard()
-	for {
-		var next []byte
-		done := true
-		err := p.store.Update(ctx, func(tx storage.Txn) error {
-			next, done = nil, true
-			rec, err := loadTable(ctx, tx, sc, name)
-			if hasCode(err, codeNotFound) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if deref(rec.Desc.TableStatus) != statusCreating {
-				return nil
-			}
-			sch := recordSchema(rec)
-			sch.stream = nil // the copy adds no stream records
-			st, err := loadStatsShard(ctx, tx, sc, name, shard)
-			if err != nil {
-				return err
-			}
-			var items []attr.Item
-			if items, next, done, err = scanItems(ctx, tx, cursor, end, copyBatchItems); err != nil {
-				return err
-			}
-			if err := p.writeRestored(ctx, tx, sc, sch, st, items); err != nil {
-				return err
-			}
-			return saveStatsShard(tx, sc, name, shard, st)
-		})
-		if err != nil {
-			return err
-		}
-		if done {
-			break
-		}
-		cursor = next
+	start, end := storage.PrefixRange(itemsPrefix(ssc, name))
+	err = p.copyItems(ctx, sc, name, start, end, true, func(rec *tableRecord) *schema {
+		sch := recordSchema(rec)
+		sch.stream = nil // the copy adds no stream records
+		return sch
+	})
+	if err != nil {
+		return err
 	}
 	return p.store.Update(ctx, func(tx storage.Txn) error {
 		rec, err := loadTable(ctx, tx, sc, name)

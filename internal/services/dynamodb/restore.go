@@ -334,22 +334,33 @@ func (p *Provider) copyFromBackup(ctx context.Context, sc scope.Scope, target, b
 	if err != nil {
 		return internalf("restore job: %w", err)
 	}
-	prefix := backupDataPrefix(sc, id)
-	cursor, end := storage.PrefixRange(prefix)
+	start, end := storage.PrefixRange(backupDataPrefix(sc, id))
+	return p.copyItems(ctx, sc, target, start, end, false, func(rec *tableRecord) *schema { return schemaOf(&rec.Desc) })
+}
+
+// copyItems copies the items stored in [start, end) into the CREATING
+// table target, in transactions of copyBatchItems items, each writing
+// through writeItem with the schema schemaFor gives (indexes rebuilt,
+// counters kept). It stops when target is no longer CREATING, or, with
+// missingOK, when target is gone.
+func (p *Provider) copyItems(ctx context.Context, sc scope.Scope, target string, start, end []byte, missingOK bool, schemaFor func(*tableRecord) *schema) error {
 	shard := p.statsShard()
-	for {
+	for cursor := start; ; {
 		var next []byte
 		done := true
 		err := p.store.Update(ctx, func(tx storage.Txn) error {
 			next, done = nil, true
 			rec, err := loadTable(ctx, tx, sc, target)
+			if missingOK && hasCode(err, codeNotFound) {
+				return nil
+			}
 			if err != nil {
 				return err
 			}
 			if deref(rec.Desc.TableStatus) != statusCreating {
 				return nil
 			}
-			sch := schemaOf(&rec.Desc)
+			sch := schemaFor(rec)
 			st, err := loadStatsShard(ctx, tx, sc, target, shard)
 			if err != nil {
 				return err
@@ -363,15 +374,11 @@ func (p *Provider) copyFromBackup(ctx context.Context, sc scope.Scope, target, b
 			}
 			return saveStatsShard(tx, sc, target, shard, st)
 		})
-		if err != nil {
+		if err != nil || done {
 			return err
-		}
-		if done {
-			break
 		}
 		cursor = next
 	}
-	return nil
 }
 
 // writeRestored writes one batch of restored items into the table of sch
