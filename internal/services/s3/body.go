@@ -75,6 +75,9 @@ type blob struct {
 	size   int64
 	md5    []byte
 	inline []byte
+	// sums are the flexible checksums computed while it was received
+	// (receiveBody).
+	sums *checksummer
 }
 
 // maxInline is the largest object body kept in its metadata record
@@ -171,3 +174,38 @@ func checkContentMD5(header *string, sum []byte) error {
 
 // etagOf is the quoted hex MD5 S3 uses as a simple object's ETag.
 func etagOf(sum []byte) string { return `"` + hex.EncodeToString(sum) + `"` }
+
+// receiveBody stores an uploaded body of at most limit bytes (inline when
+// it has at most inline bytes; see writeBody) while computing its MD5 and
+// flexible checksums, then checks the size, Content-MD5 and the checksums
+// the request sent in headers or in an aws-chunked trailer. It returns
+// the stored body and the checksum to keep; on error nothing is left
+// behind, otherwise the caller discards the body unless it commits it.
+func (p *Provider) receiveBody(body io.Reader, sumsIn checksumInput, contentMD5 *string, limit int64, inline int) (*blob, *Checksum, error) {
+	cr, chunked := body.(*sigv4.ChunkedReader)
+	sums := newChecksummer(sumsIn, chunked)
+	b, err := writeBody(p.blobDir, p.ids.Hex(32), io.LimitReader(body, limit+1), sums, inline)
+	if err != nil {
+		return nil, nil, err
+	}
+	fail := func(err error) (*blob, *Checksum, error) {
+		p.discard(b)
+		return nil, nil, err
+	}
+	if b.size > limit {
+		return fail(awserr.New("EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed object size."))
+	}
+	if err := checkContentMD5(contentMD5, b.md5); err != nil {
+		return fail(err)
+	}
+	var trailer http.Header
+	if chunked {
+		trailer = cr.Trailer()
+	}
+	checksum, err := sums.verify(sumsIn, trailer)
+	if err != nil {
+		return fail(err)
+	}
+	b.sums = sums
+	return b, checksum, nil
+}

@@ -14,7 +14,6 @@ import (
 	"github.com/unkai-cloud/unkai/internal/api/s3api"
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/scope"
-	"github.com/unkai-cloud/unkai/internal/sigv4"
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
@@ -280,32 +279,18 @@ func (p *Provider) writePart(ctx context.Context, w partWrite) (*Part, error) {
 	if sumsIn.algorithm == nil && u.ChecksumAlgorithm != "" {
 		sumsIn.algorithm = &u.ChecksumAlgorithm
 	}
-	cr, chunked := w.body.(*sigv4.ChunkedReader)
-	sums := newChecksummer(sumsIn, chunked)
-	b, err := writeBlob(p.blobDir, p.ids.Hex(32), io.LimitReader(w.body, maxPartSize+1), sums)
+	// Parts always get files: completion lists them as the object's body.
+	b, checksum, err := p.receiveBody(w.body, sumsIn, w.contentMD5, maxPartSize, -1)
 	if err != nil {
 		return nil, err
 	}
 	committed := false
 	defer func() {
 		if !committed {
-			p.removeBlob(b.id)
+			p.discard(b)
 		}
 	}()
-	if b.size > maxPartSize {
-		return nil, awserr.New("EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed object size.")
-	}
-	if err := checkContentMD5(w.contentMD5, b.md5); err != nil {
-		return nil, err
-	}
-	var trailer http.Header
-	if chunked {
-		trailer = cr.Trailer()
-	}
-	checksum, err := sums.verify(sumsIn, trailer)
-	if err != nil {
-		return nil, err
-	}
+	sums := b.sums
 	if u.ChecksumAlgorithm != "" {
 		if checksum != nil && checksum.Algorithm != u.ChecksumAlgorithm {
 			return nil, awserr.New("InvalidRequest", http.StatusBadRequest,

@@ -3,15 +3,12 @@ package s3
 import (
 	"context"
 	"errors"
-	"io"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/unkai-cloud/unkai/internal/api/s3api"
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/scope"
-	"github.com/unkai-cloud/unkai/internal/sigv4"
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
@@ -89,9 +86,7 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 	if err != nil {
 		return nil, err
 	}
-	cr, chunked := body.(*sigv4.ChunkedReader)
-	sums := newChecksummer(putChecksums(in), chunked)
-	b, err := writeBody(p.blobDir, p.ids.Hex(32), io.LimitReader(body, maxObjectSize+1), sums, p.maxInline)
+	b, checksum, err := p.receiveBody(body, putChecksums(in), in.ContentMD5, maxObjectSize, p.maxInline)
 	if err != nil {
 		return nil, err
 	}
@@ -101,20 +96,6 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 			p.discard(b)
 		}
 	}()
-	if b.size > maxObjectSize {
-		return nil, awserr.New("EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed object size.")
-	}
-	if err := checkContentMD5(in.ContentMD5, b.md5); err != nil {
-		return nil, err
-	}
-	var trailer http.Header
-	if chunked {
-		trailer = cr.Trailer()
-	}
-	checksum, err := sums.verify(putChecksums(in), trailer)
-	if err != nil {
-		return nil, err
-	}
 	obj := Object{
 		Blob: b.id, Inline: b.inline, Size: b.size, ETag: etagOf(b.md5),
 		LastModified:       p.clock.Now().UTC().Truncate(time.Second),
