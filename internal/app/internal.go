@@ -108,34 +108,10 @@ func (s *Server) serveReset(w http.ResponseWriter, r *http.Request) {
 
 // wipe deletes every key in [start, end) in transactions of bounded size.
 func wipe(ctx context.Context, st storage.Store, start, end []byte) error {
-	const batch = 1000
-	for {
-		n := 0
-		err := st.Update(ctx, func(tx storage.Txn) error {
-			n = 0
-			it := tx.Scan(ctx, start, end, storage.ScanOptions{Limit: batch})
-			var keys [][]byte
-			for it.Next() {
-				keys = append(keys, it.Key())
-			}
-			if err := it.Close(); err != nil {
-				return err
-			}
-			for _, k := range keys {
-				if err := tx.Delete(k); err != nil {
-					return err
-				}
-			}
-			n = len(keys)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("wipe: %w", err)
-		}
-		if n < batch {
-			return nil
-		}
+	if err := storage.Purge(ctx, st, start, end, 1000); err != nil {
+		return fmt.Errorf("wipe: %w", err)
 	}
+	return nil
 }
 
 // clearDir removes a directory's contents, keeping the directory.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
 	"github.com/unkai-cloud/unkai/internal/awserr"
@@ -188,41 +187,12 @@ func saveStatsShard(tx storage.Txn, sc scope.Scope, name string, shard uint64, s
 
 // deleteRange deletes every key in [start, end) inside tx.
 func deleteRange(ctx context.Context, tx storage.Txn, start, end []byte) error {
-	_, err := deleteKeys(ctx, tx, start, end, 0)
+	_, err := storage.DeleteRange(ctx, tx, start, end, 0)
 	return err
 }
 
-// deleteKeys deletes the first limit keys of [start, end) inside tx (all
-// of them when limit is 0) and returns how many it deleted.
-func deleteKeys(ctx context.Context, tx storage.Txn, start, end []byte, limit int) (int, error) {
-	it := tx.Scan(ctx, start, end, storage.ScanOptions{Limit: limit})
-	var keys [][]byte
-	for it.Next() {
-		keys = append(keys, it.Key())
-	}
-	if err := it.Close(); err != nil {
-		return 0, fmt.Errorf("scan for delete: %w", err)
-	}
-	for _, k := range keys {
-		if err := tx.Delete(k); err != nil {
-			return 0, fmt.Errorf("delete: %w", err)
-		}
-	}
-	return len(keys), nil
-}
-
 // purgeRange deletes every key of [start, end) in transactions of at most
-// batch deletes each, so a large range never makes one huge commit.
+// batch deletes each.
 func (p *Provider) purgeRange(ctx context.Context, start, end []byte, batch int) error {
-	for {
-		n := 0
-		err := p.store.Update(ctx, func(tx storage.Txn) error {
-			var err error
-			n, err = deleteKeys(ctx, tx, start, end, batch)
-			return wrapInternal(err)
-		})
-		if err != nil || n < batch {
-			return err
-		}
-	}
+	return wrapInternal(storage.Purge(ctx, p.store, start, end, batch))
 }

@@ -165,18 +165,8 @@ func initBucketConfig(tx storage.Txn, bucket string, own ownership, acl string) 
 // deleted, and its lifecycle record.
 func dropBucketConfig(ctx context.Context, tx storage.Txn, bucket string) error {
 	start, end := storage.PrefixRange(configPrefix(bucket))
-	it := tx.Scan(ctx, start, end, storage.ScanOptions{})
-	var keys [][]byte
-	for it.Next() {
-		keys = append(keys, it.Key())
-	}
-	if err := it.Close(); err != nil {
+	if _, err := storage.DeleteRange(ctx, tx, start, end, 0); err != nil {
 		return err
-	}
-	for _, k := range keys {
-		if err := tx.Delete(k); err != nil {
-			return err
-		}
 	}
 	return tx.Delete(lifecycleKey(bucket))
 }

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"Stamped", testStamped},
 		{"StampedCommitOrder", testStampedCommitOrder},
 		{"StampedConflict", testStampedConflict},
+		{"DeleteRange", testDeleteRange},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
