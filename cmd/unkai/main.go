@@ -2,7 +2,8 @@
 //
 //	unkai [serve] [flags]   run the server (default)
 //	unkai version           print the version
-//	unkai coverage          print implemented/total operations per service
+//	unkai coverage [API...] print implemented/total operations per API, or
+//	                        list one API's served (+) and missing (-) operations
 package main
 
 import (
@@ -32,13 +33,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stdout, "unkai", app.Version)
 		return 0
 	case "coverage":
-		if err := app.PrintCoverage(stdout); err != nil {
+		if err := app.PrintCoverage(stdout, args...); err != nil {
 			fmt.Fprintln(stderr, "unkai:", err)
 			return 1
 		}
 		return 0
 	case "help":
-		fmt.Fprintln(stdout, "usage: unkai [serve] [flags] | unkai version | unkai coverage")
+		fmt.Fprintln(stdout, "usage: unkai [serve] [flags] | unkai version | unkai coverage [API...]")
 		app.ParseConfig([]string{"-h"}, getenv, stdout)
 		return 0
 	}
