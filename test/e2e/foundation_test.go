@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/unkai-cloud/unkai/unkaitest"
@@ -166,6 +168,10 @@ func TestDynamoDBListTables(t *testing.T) {
 	}
 	if len(out.TableNames) != 0 || out.LastEvaluatedTableName != nil {
 		t.Errorf("ListTables on a new server = %+v", out)
+	}
+	// DynamoDB checksums its bodies; the SDK verified this one before returning.
+	if raw, ok := awsmiddleware.GetRawResponse(out.ResultMetadata).(*smithyhttp.Response); !ok || raw.Header.Get("X-Amz-Crc32") == "" {
+		t.Errorf("response without X-Amz-Crc32")
 	}
 	_, err = client.ListTables(ctx, &dynamodb.ListTablesInput{Limit: aws.Int32(0)})
 	ae := apiError(t, err, "ValidationException", http.StatusBadRequest)

@@ -2,6 +2,7 @@ package awsjson
 
 import (
 	"errors"
+	"hash/crc32"
 	"mime"
 	"net/http"
 	"strconv"
@@ -17,6 +18,9 @@ import (
 type Options struct {
 	// MaxBodyBytes bounds request bodies; 0 means jsonshape.DefaultMaxBytes.
 	MaxBodyBytes int64
+	// ResponseCRC32 adds the X-Amz-Crc32 header (CRC-32/IEEE of the body),
+	// which DynamoDB sends on every response and its SDKs verify.
+	ResponseCRC32 bool
 	// Namespace overrides the namespace json 1.0 error codes are qualified
 	// with (default: derived from the service, see ServiceNamespace).
 	Namespace string
@@ -28,6 +32,7 @@ type Codec struct {
 	contentType string
 	namespace   string // "" for json 1.1: bare codes
 	maxBytes    int64
+	crc32       bool
 }
 
 // New returns the json protocol codec of svc with default options.
@@ -43,6 +48,7 @@ func NewWithOptions(svc *protocol.Service, opt Options) *Codec {
 		svc:         svc,
 		contentType: "application/x-amz-json-" + version,
 		maxBytes:    opt.MaxBodyBytes,
+		crc32:       opt.ResponseCRC32,
 	}
 	if version == "1.0" {
 		c.namespace = opt.Namespace
@@ -165,6 +171,9 @@ func (c *Codec) write(w http.ResponseWriter, call *protocol.Call, status int, bo
 	h := w.Header()
 	h.Set("Content-Type", c.contentType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if c.crc32 {
+		h.Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10))
+	}
 	if call != nil && call.RequestID != "" && h.Get("X-Amzn-Requestid") == "" {
 		h.Set("X-Amzn-Requestid", call.RequestID)
 	}

@@ -3,8 +3,10 @@ package awsjson
 import (
 	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -298,6 +300,36 @@ func TestEncodeErrorHeaders(t *testing.T) {
 	c.EncodeError(w, nil, e)
 	if w.Header().Get("Retry-After") != "1" {
 		t.Errorf("extra header lost: %v", w.Header())
+	}
+}
+
+func TestResponseCRC32(t *testing.T) {
+	tests := []struct {
+		name string
+		opt  bool
+		send func(c *Codec, w http.ResponseWriter)
+		want string // "" means no header
+	}{
+		// CRC-32/IEEE of "{}" and of the error body below, as DynamoDB sends them.
+		{"result", true, func(c *Codec, w http.ResponseWriter) { c.Encode(w, nil, &protocol.Empty{}) }, "2745614147"},
+		{"error", true, func(c *Codec, w http.ResponseWriter) {
+			c.EncodeError(w, nil, awserr.New("ResourceNotFoundException", 400, "Requested resource not found"))
+		}, "crc of body"},
+		{"off", false, func(c *Codec, w http.ResponseWriter) { c.Encode(w, nil, &protocol.Empty{}) }, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewWithOptions(testService("1.0"), Options{ResponseCRC32: tt.opt})
+			w := httptest.NewRecorder()
+			tt.send(c, w)
+			want := tt.want
+			if want == "crc of body" {
+				want = strconv.FormatUint(uint64(crc32.ChecksumIEEE(w.Body.Bytes())), 10)
+			}
+			if got := w.Header().Get("X-Amz-Crc32"); got != want {
+				t.Errorf("X-Amz-Crc32 = %q, want %q", got, want)
+			}
+		})
 	}
 }
 

@@ -86,10 +86,16 @@ func Factories() []service.Factory {
 // Codecs returns the codec constructor of each protocol family.
 func Codecs() map[string]protocol.NewCodec {
 	return map[string]protocol.NewCodec{
-		protocol.JSON:     awsjson.New,
+		protocol.JSON:     newJSONCodec,
 		protocol.RESTJSON: restjson.New,
 		protocol.RESTXML:  restxml.New,
 		protocol.Query:    query.New,
 		protocol.EC2:      ec2query.New,
 	}
+}
+
+// newJSONCodec builds a json protocol codec; DynamoDB's endpoints (tables and
+// streams, both signed as "dynamodb") also checksum every response body.
+func newJSONCodec(svc *protocol.Service) protocol.Codec {
+	return awsjson.NewWithOptions(svc, awsjson.Options{ResponseCRC32: svc.SigningName == "dynamodb"})
 }
