@@ -62,12 +62,14 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 	enc.Encode(h)
 }
 
-// serveReset wipes all state, or one provider's with ?service=NAME.
+// serveReset wipes all state, or one provider's with ?service=NAME, where
+// NAME is the provider's name or that of an API it serves
+// ("streamsdynamodb" resets DynamoDB, whose tables the streams belong to).
 func (s *Server) serveReset(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("service")
 	var targets []service.Provider
 	for _, p := range s.providers {
-		if name == "" || p.Name() == name {
+		if name == "" || servesName(p, name) {
 			targets = append(targets, p)
 		}
 	}
@@ -77,7 +79,7 @@ func (s *Server) serveReset(w http.ResponseWriter, r *http.Request) {
 	}
 	var start, end []byte
 	if name != "" {
-		start = storage.Key(name)
+		start = storage.Key(targets[0].Name())
 		end = storage.PrefixEnd(start)
 	}
 	if err := wipe(r.Context(), s.store, start, end); err != nil {
@@ -104,6 +106,19 @@ func (s *Server) serveReset(w http.ResponseWriter, r *http.Request) {
 	sort.Strings(names)
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{"reset": names})
+}
+
+// servesName reports whether name is p's name or the name of one of its APIs.
+func servesName(p service.Provider, name string) bool {
+	if p.Name() == name {
+		return true
+	}
+	for _, api := range p.APIs() {
+		if api.Descriptor.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // wipe deletes every key in [start, end) in transactions of bounded size.

@@ -83,6 +83,10 @@ func TestHealthAndReset(t *testing.T) {
 	if count() != 1 {
 		t.Fatal("resetting s3 removed a log group")
 	}
+	var reset struct{ Reset []string }
+	if code := getJSON(t, http.DefaultClient, "POST", srv.URL+"/_unkai/reset?service=streamsdynamodb", &reset); code != 200 || len(reset.Reset) != 1 || reset.Reset[0] != "dynamodb" {
+		t.Errorf("reset by API name: %d %v, want the dynamodb provider", code, reset.Reset)
+	}
 	if code := getJSON(t, http.DefaultClient, "POST", srv.URL+"/_unkai/reset?service=nope", nil); code != 404 {
 		t.Errorf("reset of an unknown service: %d", code)
 	}
