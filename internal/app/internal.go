@@ -31,6 +31,9 @@ type Health struct {
 	Uptime   float64                  `json:"uptime_seconds"`
 	Storage  string                   `json:"storage"`
 	Services map[string]ServiceHealth `json:"services"`
+	// Background lists, per provider, its background loops (sweepers) and
+	// how their passes went.
+	Background map[string][]service.LoopStatus `json:"background"`
 }
 
 // ServiceHealth describes one API in Health.
@@ -44,10 +47,16 @@ type ServiceHealth struct {
 
 func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 	h := Health{
-		Version:  Version,
-		Uptime:   s.clock.Now().Sub(s.started).Seconds(),
-		Storage:  s.backend,
-		Services: map[string]ServiceHealth{},
+		Version:    Version,
+		Uptime:     s.clock.Now().Sub(s.started).Seconds(),
+		Storage:    s.backend,
+		Services:   map[string]ServiceHealth{},
+		Background: map[string][]service.LoopStatus{},
+	}
+	for _, p := range s.providers {
+		if lr, ok := p.(service.LoopReporter); ok {
+			h.Background[p.Name()] = lr.Loops()
+		}
 	}
 	for _, c := range Coverage(s.apis) {
 		state := "available"

@@ -52,9 +52,22 @@ func TestHealthAndReset(t *testing.T) {
 			Implemented int    `json:"implemented"`
 			Operations  int    `json:"operations"`
 		} `json:"services"`
+		Background map[string][]struct {
+			Name     string `json:"name"`
+			Interval string `json:"interval"`
+		} `json:"background"`
 	}
 	if code := getJSON(t, http.DefaultClient, "GET", srv.URL+"/_unkai/health", &health); code != 200 {
 		t.Fatalf("health status %d", code)
+	}
+	loops := map[string]string{}
+	for provider, list := range health.Background {
+		for _, l := range list {
+			loops[provider+": "+l.Name] = l.Interval
+		}
+	}
+	if loops["dynamodb: ttl sweep"] != "1s" || loops["s3: lifecycle sweep"] == "" {
+		t.Errorf("background loops = %v", loops)
 	}
 	if health.Storage != "memory" || health.Version == "" || len(health.Services) != 22 {
 		t.Errorf("health = %+v", health)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/unkai-cloud/unkai/internal/awserr"
+	"github.com/unkai-cloud/unkai/internal/clock"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/service"
 	"github.com/unkai-cloud/unkai/internal/storage"
@@ -90,15 +91,16 @@ type background struct {
 	wg     sync.WaitGroup
 	nudge  chan struct{}
 	log    *slog.Logger
+	loops  *service.Loops
 }
 
-// newBackground prepares background work; nothing runs until go is called.
-func newBackground(log *slog.Logger) *background {
+// newBackground prepares background work; nothing runs until run is called.
+func newBackground(log *slog.Logger, c clock.Clock) *background {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &background{ctx: ctx, cancel: cancel, nudge: make(chan struct{}, 1), log: log}
+	return &background{ctx: ctx, cancel: cancel, nudge: make(chan struct{}, 1), log: log, loops: service.NewLoops(log, c)}
 }
 
 // run runs fn in a goroutine that Stop waits for.
@@ -111,29 +113,18 @@ func (b *background) run(fn func(ctx context.Context)) {
 }
 
 // every returns a loop for run that calls pass every interval (and, with
-// wakeable, whenever wake is called) until the background work ends,
-// logging a failed pass under name.
+// wakeable, whenever wake is called) until the background work ends; its
+// passes are counted, and failures logged, under name (see Loops).
 func (b *background) every(name string, interval time.Duration, wakeable bool, pass func(context.Context) error) func(context.Context) {
-	return func(ctx context.Context) {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		var nudge <-chan struct{}
-		if wakeable {
-			nudge = b.nudge
-		}
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			case <-nudge:
-			}
-			if err := pass(ctx); err != nil && ctx.Err() == nil {
-				b.log.Error(name, "error", err)
-			}
-		}
+	var wake <-chan struct{}
+	if wakeable {
+		wake = b.nudge
 	}
+	return b.loops.Loop(name, interval, wake, pass)
 }
+
+// Loops implements service.LoopReporter: the sweepers' records.
+func (p *Provider) Loops() []service.LoopStatus { return p.bg.loops.Status() }
 
 // wake asks the TTL sweeper for a pass now.
 func (b *background) wake() {
@@ -209,6 +200,7 @@ func wrapInternal(err error) error {
 }
 
 var (
-	_ service.Starter = (*Provider)(nil)
-	_ service.Stopper = (*Provider)(nil)
+	_ service.Starter      = (*Provider)(nil)
+	_ service.Stopper      = (*Provider)(nil)
+	_ service.LoopReporter = (*Provider)(nil)
 )

@@ -70,7 +70,7 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs, log: d.Logger, bg: newBackground(d.Logger)}
+	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs, log: d.Logger, bg: newBackground(d.Logger, d.Clock)}
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}

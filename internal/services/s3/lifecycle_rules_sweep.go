@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/unkai-cloud/unkai/internal/api/s3api"
+	"github.com/unkai-cloud/unkai/internal/clock"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/service"
 	"github.com/unkai-cloud/unkai/internal/storage"
@@ -22,22 +23,20 @@ const sweepInterval = time.Minute
 // sweepPage bounds the records one scan reads before acting on them.
 const sweepPage = 500
 
-// lifecycleState is the sweeper's state: its logger, the wake-up channel and
-// the running goroutine.
+// lifecycleState is the sweeper's state: its loop record, the wake-up
+// channel and the running goroutine.
 type lifecycleState struct {
-	log  *slog.Logger
-	kick chan struct{}
+	loops *service.Loops
+	kick  chan struct{}
 
 	mu     sync.Mutex
+	body   func(context.Context) // the registered loop, made on first start
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
-func newLifecycleState(log *slog.Logger) *lifecycleState {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &lifecycleState{log: log, kick: make(chan struct{}, 1)}
+func newLifecycleState(log *slog.Logger, c clock.Clock) *lifecycleState {
+	return &lifecycleState{loops: service.NewLoops(log, c), kick: make(chan struct{}, 1)}
 }
 
 // wake asks the running sweeper for a pass soon (after a configuration
@@ -57,25 +56,22 @@ func (p *Provider) startSweeper() {
 	if l.cancel != nil {
 		return
 	}
+	if l.body == nil {
+		l.body = l.loops.Loop("lifecycle sweep", sweepInterval, l.kick, func(ctx context.Context) error {
+			_, err := p.sweepLifecycle(ctx)
+			return err
+		})
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	l.cancel, l.done = cancel, make(chan struct{})
-	go func(done chan struct{}) {
+	go func(body func(context.Context), done chan struct{}) {
 		defer close(done)
-		t := time.NewTicker(sweepInterval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			case <-l.kick:
-			}
-			if _, err := p.sweepLifecycle(ctx); err != nil && ctx.Err() == nil {
-				l.log.Warn("lifecycle sweep", slog.String("error", err.Error()))
-			}
-		}
-	}(l.done)
+		body(ctx)
+	}(l.body, l.done)
 }
+
+// Loops implements service.LoopReporter: the lifecycle sweeper's record.
+func (p *Provider) Loops() []service.LoopStatus { return p.lc.loops.Status() }
 
 // Stop implements service.Stopper: it ends the lifecycle sweeper, waiting
 // for a pass in progress until ctx is done.

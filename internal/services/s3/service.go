@@ -92,7 +92,7 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs, lc: newLifecycleState(d.Logger), maxInline: maxInline}
+	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs, lc: newLifecycleState(d.Logger, d.Clock), maxInline: maxInline}
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}
