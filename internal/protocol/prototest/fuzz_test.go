@@ -24,6 +24,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(tagSuite))
 	f.Add([]byte(`[{"description":"d","metadata":{"protocol":"json"},"shapes":{"S":{"type":"structure","members":{"A":{"shape":"T"}}},"T":{"type":"string"}},"cases":[{"given":{"name":"Op","input":{"shape":"S"}},"params":{"A":"x"}}]}]`))
 	f.Add([]byte(`[{"shapes":{"S":{"type":"structure","members":{"A":{"shape":"S"}}}},"cases":[{"given":{"input":{"shape":"S"}}}]}]`))
+	f.Add([]byte(`[{"shapes":{"S":{"type":"structure","members":{"A":{"shape":"L"}}},"L":{"type":"list","member":{"shape":"L"}}},"cases":[{"given":{"input":{"shape":"S"}}}]}]`))
+	f.Add([]byte(recursiveSuite("Node", `"NoRecurse": {"shape": "Str"}, "RecursiveStruct": {"shape": "Node"}, "RecursiveList": {"shape": "Nodes"}, "RecursiveMap": {"shape": "NodeMap"}`)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		suites, err := Parse(data)
 		if err != nil {

@@ -3,8 +3,10 @@ package prototest
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,8 +16,9 @@ import (
 // RequestID is the request id the harness gives every call.
 const RequestID = "prototest-request-id"
 
-// ErrSkip marks a case the harness cannot run (recursive shapes, client-only
-// expectations); errors wrapping it skip the subtest instead of failing it.
+// ErrSkip marks a case the harness cannot run (recursive shapes no declared
+// type fits, client-only expectations); errors wrapping it skip the subtest
+// instead of failing it.
 var ErrSkip = errors.New("case not runnable on the server side")
 
 // Option changes how RunInput and RunOutput treat cases.
@@ -157,9 +160,12 @@ func CheckInput(c *Case, newCodec protocol.NewCodec) error {
 // case's result, calls the codec's Encode into a recorder and compares the
 // status, every header the case lists, and the body: raw for blob and string
 // payloads, semantically for JSON (compareJSON), as canonical trees for XML
-// (compareXML). Cases that only make sense for clients are skipped: results
-// with null list elements (not representable in Go types) and JSON-protocol
-// responses whose modeled body is not a JSON object.
+// (compareXML). Content-Length is the server's to compute: when the codec
+// sets it, it must be the length of the body written, whatever the case
+// lists (a header map member may hold one; the server must not send it).
+// Cases that only make sense for clients are skipped: results with null
+// list elements (not representable in Go types) and JSON-protocol responses
+// whose modeled body is not a JSON object.
 func CheckOutput(c *Case, newCodec protocol.NewCodec) error {
 	b, err := Build(c)
 	if err != nil {
@@ -173,7 +179,8 @@ func CheckOutput(c *Case, newCodec protocol.NewCodec) error {
 	t := reflect.TypeOf(out).Elem()
 	v, err := fromGeneric(orEmpty(c.Result), t, false)
 	if errors.Is(err, errNullElement) {
-		return fmt.Errorf("%w: result holds a %v", ErrSkip, err)
+		return fmt.Errorf("%w: client-only: the result holds a null list element or map value, "+
+			"which generated Go types cannot hold, so servers never send one (%v)", ErrSkip, err)
 	}
 	if err != nil {
 		return fmt.Errorf("result: %w", err)
@@ -190,7 +197,8 @@ func CheckOutput(c *Case, newCodec protocol.NewCodec) error {
 	raw := payload != nil && (payload.Kind == "blob" || payload.Kind == "string" || payload.Streaming)
 	isJSON := proto == protocol.JSON || proto == protocol.RESTJSON
 	if isJSON && !raw && strings.TrimSpace(want) != "" && !isJSONObject(want) {
-		return fmt.Errorf("%w: client-only case, unmodeled non-JSON body %q", ErrSkip, want)
+		return fmt.Errorf("%w: client-only: the body %q is not a JSON object; json and rest-json servers answer with one "+
+			"(empty when the output has no body members) and clients must tolerate others", ErrSkip, want)
 	}
 
 	rec := httptest.NewRecorder()
@@ -206,12 +214,21 @@ func CheckOutput(c *Case, newCodec protocol.NewCodec) error {
 	if rec.Code != wantStatus {
 		errs = append(errs, fmt.Errorf("status = %d, want %d", rec.Code, wantStatus))
 	}
+	got := rec.Body.String()
+	bodyLen := strconv.Itoa(len(got))
+	if cl := rec.Header().Values("Content-Length"); len(cl) > 0 && (len(cl) > 1 || cl[0] != bodyLen) {
+		errs = append(errs, fmt.Errorf("Content-Length %q for a %s-byte body", cl, bodyLen))
+	}
 	for k, v := range c.Response.Headers {
+		if http.CanonicalHeaderKey(k) == "Content-Length" {
+			// Checked above against the body sent: the case's value is what
+			// a client test's transport was handed, not what a server sends.
+			continue
+		}
 		if got := strings.Join(rec.Header().Values(k), ", "); got != v {
 			errs = append(errs, fmt.Errorf("header %s = %q, want %q", k, got, v))
 		}
 	}
-	got := rec.Body.String()
 	switch {
 	case raw:
 		if got != want {
@@ -240,7 +257,7 @@ func isJSONObject(s string) bool {
 
 func skipBuild(err error) error {
 	if errors.Is(err, ErrRecursive) {
-		return fmt.Errorf("%w: %v (reflect.StructOf cannot build recursive types)", ErrSkip, err)
+		return fmt.Errorf("%w: %v (reflect.StructOf cannot build recursive types; declare the family's type in recursive.go)", ErrSkip, err)
 	}
 	return err
 }

@@ -13,7 +13,9 @@ import (
 	"github.com/unkai-cloud/unkai/internal/protocol"
 )
 
-// ErrRecursive reports a recursive shape, which reflect.StructOf cannot build.
+// ErrRecursive reports a recursive shape the harness cannot give a Go type:
+// reflect.StructOf cannot build recursive types, and no declared type (see
+// recursive.go) is the one the shape's family needs.
 var ErrRecursive = errors.New("recursive shape")
 
 var (
@@ -57,7 +59,10 @@ func (b *builder) shape(name string) (Shape, error) {
 	return sh, nil
 }
 
-// structType returns the Go struct type of structure shape name.
+// structType returns the Go struct type of structure shape name. A
+// structure on a cycle of shape references gets the declared recursive type
+// that is exactly what this builder would make of it (see recursive.go), or
+// an error wrapping ErrRecursive when none is.
 func (b *builder) structType(name string) (reflect.Type, error) {
 	if t, ok := b.types[name]; ok {
 		return t, nil
@@ -72,22 +77,18 @@ func (b *builder) structType(name string) (reflect.Type, error) {
 	if sh.Type != "structure" {
 		return nil, fmt.Errorf("shape %s is a %s, not a structure", name, sh.Type)
 	}
+	if b.onCycle(name) {
+		t, err := b.declaredType(name)
+		if err != nil {
+			return nil, err
+		}
+		b.types[name] = t
+		return t, nil
+	}
 	b.building[name] = true
 	defer delete(b.building, name)
 
-	payload := sh.Payload
-	if name == b.top && b.topPayload != "" {
-		payload = b.topPayload
-	}
-	var head tags
-	head.add("type", "structure")
-	head.add("payload", payload)
-	if ns := sh.XMLNamespace; ns != nil {
-		head.add("xmlNamespace", ns.URI)
-		head.add("xmlPrefix", ns.Prefix)
-	}
-	head.add("locationName", sh.LocationName)
-	fields := []reflect.StructField{{Name: "_", PkgPath: "prototest", Type: emptyType, Tag: head.tag()}}
+	fields := []reflect.StructField{{Name: "_", PkgPath: "prototest", Type: emptyType, Tag: b.headTag(name, sh)}}
 
 	required := map[string]bool{}
 	for _, r := range sh.Required {
@@ -110,23 +111,57 @@ func (b *builder) structType(name string) (reflect.Type, error) {
 	return t, nil
 }
 
+// headTag is the tag of the `_` field of structure shape name: the
+// shape-level traits, and the payload the operation's reference may add to
+// the top-level shape.
+func (b *builder) headTag(name string, sh Shape) reflect.StructTag {
+	payload := sh.Payload
+	if name == b.top && b.topPayload != "" {
+		payload = b.topPayload
+	}
+	var head tags
+	head.add("type", "structure")
+	head.add("payload", payload)
+	if ns := sh.XMLNamespace; ns != nil {
+		head.add("xmlNamespace", ns.URI)
+		head.add("xmlPrefix", ns.Prefix)
+	}
+	head.add("locationName", sh.LocationName)
+	return head.tag()
+}
+
 // field builds the struct field of one member.
 func (b *builder) field(m Member, required bool) (reflect.StructField, error) {
-	sh, err := b.shape(m.Shape)
+	sh, goName, err := b.memberShape(m)
 	if err != nil {
 		return reflect.StructField{}, err
-	}
-	goName := exportName(m.Name)
-	if !validIdent(goName) {
-		return reflect.StructField{}, fmt.Errorf("member %q is not a Go identifier", m.Name)
 	}
 	t, err := b.memberType(m.Ref, sh)
 	if err != nil {
 		return reflect.StructField{}, fmt.Errorf("member %s: %w", m.Name, err)
 	}
+	return reflect.StructField{Name: goName, Type: t, Tag: b.fieldTag(m, sh, required)}, nil
+}
+
+// memberShape returns the shape of member m and its Go field name.
+func (b *builder) memberShape(m Member) (Shape, string, error) {
+	sh, err := b.shape(m.Shape)
+	if err != nil {
+		return Shape{}, "", err
+	}
+	goName := exportName(m.Name)
+	if !validIdent(goName) {
+		return Shape{}, "", fmt.Errorf("member %q is not a Go identifier", m.Name)
+	}
+	return sh, goName, nil
+}
+
+// fieldTag is the struct tag of member m, whose shape is sh. It records the
+// values of enum shapes for the service as it goes.
+func (b *builder) fieldTag(m Member, sh Shape, required bool) reflect.StructTag {
 	var tg tags
 	tg.add("type", kindTag(sh.Type))
-	if goName != m.Name {
+	if exportName(m.Name) != m.Name {
 		tg.add("name", m.Name)
 	}
 	tg.add("location", or(m.Location, sh.Location))
@@ -174,7 +209,7 @@ func (b *builder) field(m Member, required bool) (reflect.StructField, error) {
 			tg.add("locationNameValue", sh.Value.LocationName)
 		}
 	}
-	return reflect.StructField{Name: goName, Type: t, Tag: tg.tag()}, nil
+	return tg.tag()
 }
 
 func elemJSONValue(sh Shape) bool {
@@ -211,6 +246,16 @@ func (b *builder) elemType(name string) (reflect.Type, error) {
 	sh, err := b.shape(name)
 	if err != nil {
 		return nil, err
+	}
+	if sh.Type == "list" || sh.Type == "map" {
+		// A cycle of lists and maps with no structure on it never reaches
+		// structType's cycle check: Go can declare such a type (type L []L)
+		// but reflect cannot build it, and no declared type stands in.
+		if b.building[name] {
+			return nil, fmt.Errorf("shape %s: %w", name, ErrRecursive)
+		}
+		b.building[name] = true
+		defer delete(b.building, name)
 	}
 	switch sh.Type {
 	case "structure":
@@ -321,7 +366,8 @@ type Built struct {
 
 // Build makes the Go types of c's input and output shapes and a service
 // holding c's operation alone, so cases that reuse an operation name never
-// collide. Recursive shapes give an error wrapping ErrRecursive.
+// collide. Recursive structures get a declared type (see recursive.go);
+// those no declared type fits give an error wrapping ErrRecursive.
 func Build(c *Case) (*Built, error) {
 	s := c.Suite
 	if s == nil {

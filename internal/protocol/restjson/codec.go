@@ -219,12 +219,26 @@ func (c *Codec) Encode(w http.ResponseWriter, call *protocol.Call, out any) erro
 	if err != nil {
 		return err
 	}
+	if !bodyAllowed(status) {
+		body = nil
+	}
 	writeJSON(w, status, body)
 	return nil
 }
 
-// body renders out's JSON body: its structure payload, or its body
-// members; nil when it has neither.
+// bodyAllowed reports whether HTTP lets a response with status carry a
+// body (not 1xx, 204 or 304).
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
+// body renders out's JSON body: its structure payload, or its body members;
+// nil when out is nil or its structure payload is unset. An output with no
+// body members (none at all, or all bound to headers and the status code)
+// still gets an empty object: restJson1 servers are expected to answer with
+// a JSON object even then (AWS's protocol tests: "Supports header maps" has
+// headers only and the body {}); clients accept both. Encode drops it for
+// statuses that allow no body, such as Lambda's 204s.
 func (c *Codec) body(out any) ([]byte, error) {
 	v := reflect.ValueOf(out)
 	for v.Kind() == reflect.Pointer {
@@ -244,7 +258,7 @@ func (c *Codec) body(out any) ([]byte, error) {
 		return jsonshape.Append(nil, fv.Interface(), jsonshape.EncodeOptions{})
 	}
 	if !jsonshape.HasBodyMembers(v.Type()) {
-		return nil, nil
+		return []byte("{}"), nil
 	}
 	return jsonshape.Append(make([]byte, 0, 256), out, jsonshape.EncodeOptions{BodyOnly: true})
 }

@@ -296,6 +296,7 @@ func TestEncode(t *testing.T) {
 		},
 		{name: "empty json body", op: "CreateFunction", out: &createOutput{}, status: 201, body: `{}`, ctype: "application/json"},
 		{name: "no body members", op: "DeleteFunction", out: &deleteOutput{}, status: 204, body: ``},
+		{name: "no body members, status with a body", op: "PutText", out: &deleteOutput{}, status: 200, body: `{}`, ctype: "application/json"},
 		{
 			name: "blob payload and status member", op: "Invoke",
 			out:    &invokeOutput{StatusCode: ptr(int64(202)), Version: ptr("$LATEST"), Payload: []byte(`{"ok":true}`)},
