@@ -78,7 +78,11 @@ func (p *Provider) createBucket(ctx context.Context, in *s3api.CreateBucketReque
 	if err != nil {
 		return nil, err
 	}
-	rec, err := json.Marshal(Bucket{Name: name, Region: region, Created: p.clock.Now().UTC()})
+	b := Bucket{Name: name, Region: region, Created: p.clock.Now().UTC(), ObjectLock: createBucketLock(in)}
+	if b.ObjectLock != nil {
+		b.Versioning = versioningEnabled
+	}
+	rec, err := json.Marshal(b)
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}

@@ -50,6 +50,15 @@ func (p *Provider) registerBucketConfig() {
 	h.PutBucketEncryption = p.putBucketEncryption
 	h.GetBucketEncryption = p.getBucketEncryption
 	h.DeleteBucketEncryption = p.deleteBucketEncryption
+	h.PutBucketWebsite = p.putBucketWebsite
+	h.GetBucketWebsite = p.getBucketWebsite
+	h.DeleteBucketWebsite = p.deleteBucketWebsite
+	h.PutBucketLogging = p.putBucketLogging
+	h.GetBucketLogging = p.getBucketLogging
+	h.PutBucketAccelerateConfiguration = p.putBucketAccelerateConfiguration
+	h.GetBucketAccelerateConfiguration = p.getBucketAccelerateConfiguration
+	h.PutBucketRequestPayment = p.putBucketRequestPayment
+	h.GetBucketRequestPayment = p.getBucketRequestPayment
 }
 
 // The kinds of configuration records.
@@ -61,6 +70,12 @@ const (
 	cfgPublic     = "publicaccessblock"
 	cfgEncryption = "encryption"
 	cfgACL        = "acl"
+	// Added with the website, logging, accelerate and request payment
+	// subresources (bucketconfig_website.go, bucketconfig_delivery.go).
+	cfgWebsite        = "website"
+	cfgLogging        = "logging"
+	cfgAccelerate     = "accelerate"
+	cfgRequestPayment = "requestpayment"
 )
 
 // configPrefix is the key prefix of a bucket's configuration records.

@@ -13,18 +13,23 @@ import (
 // an object (PUT, copy, multipart completion) ends here. The bucket's
 // versioning state decides the version: a new id when enabled, else the
 // null version, replacing the previous one; obj.VersionID and obj.Seq are
-// set on return. Each of also runs in the same transaction after the
+// set on return, and obj.Retention to the bucket's default retention when
+// the write set none (Object Lock). Each of also runs in the same transaction after the
 // version is written (multipart completion drops the upload's records
 // there). Once the transaction commits, the files of a replaced version
 // are removed; obj's own files are the caller's until commitObject
 // returns nil.
 func (p *Provider) commitObject(ctx context.Context, account, bucket, key string, obj *Object, check func(prev *Object) error, also ...func(storage.Txn) error) error {
 	var replaced []string
+	explicit := obj.Retention != nil
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
 		replaced = nil
 		b, err := bucketOf(ctx, tx, account, bucket)
 		if err != nil {
 			return err
+		}
+		if !explicit {
+			obj.Retention = b.ObjectLock.defaultRetention(p.clock.Now())
 		}
 		prev, err := readObject(ctx, tx, bucket, key)
 		switch {

@@ -101,7 +101,15 @@ func (p *Provider) copyObject(ctx context.Context, in *s3api.CopyObjectRequest) 
 			return nil, err
 		}
 	}
-	if _, err := bucketOf(ctx, p.store, account, bucket); err != nil {
+	dst, err := bucketOf(ctx, p.store, account, bucket)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := parseLockHeaders(in.ObjectLockMode, in.ObjectLockRetainUntilDate, in.ObjectLockLegalHoldStatus, p.clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLockBucket(dst, lock); err != nil {
 		return nil, err
 	}
 	// Copying an object onto itself must change something about it.
@@ -169,6 +177,7 @@ func (p *Provider) copyObject(ctx context.Context, in *s3api.CopyObjectRequest) 
 	if in.WebsiteRedirectLocation != nil {
 		obj.WebsiteRedirect = *in.WebsiteRedirectLocation
 	}
+	lock.apply(&obj)
 	check := func(prev *Object) error {
 		if self && prev != nil && prev.Seq == so.Seq {
 			return errSelfCopy()

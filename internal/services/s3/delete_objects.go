@@ -38,7 +38,7 @@ func (p *Provider) deleteObjects(ctx context.Context, in *s3api.DeleteObjectsReq
 		var res deleted
 		var err error
 		if id.VersionId != nil {
-			res, err = p.deleteVersion(ctx, account, bucket, key, *id.VersionId)
+			res, err = p.deleteVersion(ctx, account, bucket, key, *id.VersionId, bypassGovernance(ctx, key, in.BypassGovernanceRetention))
 		} else {
 			res, err = p.deleteLatest(ctx, account, bucket, key)
 		}

@@ -106,7 +106,8 @@ func (p *Provider) expireVersions(ctx context.Context, bucket string, rules []s3
 			continue
 		}
 		seen[v] = true
-		if _, err := p.deleteVersion(ctx, account, bucket, v.key, v.id); err != nil {
+		// Versions Object Lock protects stay, as S3's lifecycle leaves them.
+		if _, err := p.deleteVersion(ctx, account, bucket, v.key, v.id, false); err != nil && !isObjectLocked(err) {
 			return err
 		}
 	}

@@ -151,6 +151,10 @@ func (p *Provider) createMultipartUpload(ctx context.Context, in *s3api.CreateMu
 			return nil, err
 		}
 	}
+	lock, err := parseLockHeaders(in.ObjectLockMode, in.ObjectLockRetainUntilDate, in.ObjectLockLegalHoldStatus, p.clock.Now())
+	if err != nil {
+		return nil, err
+	}
 	u := Upload{
 		ID: p.newUploadID(), Key: key, Initiated: p.clock.Now().UTC(),
 		Object: Object{
@@ -172,6 +176,7 @@ func (p *Provider) createMultipartUpload(ctx context.Context, in *s3api.CreateMu
 	if u.Object.StorageClass == "STANDARD" {
 		u.Object.StorageClass = ""
 	}
+	lock.apply(&u.Object)
 	if in.ChecksumAlgorithm != nil {
 		a := algorithm(*in.ChecksumAlgorithm)
 		if a == nil {
@@ -198,7 +203,11 @@ func (p *Provider) createMultipartUpload(ctx context.Context, in *s3api.CreateMu
 		return nil, awserr.Internal(err)
 	}
 	err = p.store.Update(ctx, func(tx storage.Txn) error {
-		if _, err := bucketOf(ctx, tx, account, bucket); err != nil {
+		b, err := bucketOf(ctx, tx, account, bucket)
+		if err != nil {
+			return err
+		}
+		if err := checkLockBucket(b, lock); err != nil {
 			return err
 		}
 		return tx.Put(uploadKey(bucket, key, u.ID), rec)

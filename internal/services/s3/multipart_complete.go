@@ -77,7 +77,7 @@ func (p *Provider) completeMultipartUpload(ctx context.Context, in *s3api.Comple
 		}
 		out := &s3api.CompleteMultipartUploadOutput{
 			Location: ptr("/" + bucket + "/" + key), Bucket: ptr(bucket), Key: ptr(key),
-			ETag: ptr(c.obj.ETag), ServerSideEncryption: ptr("AES256"),
+			ETag: ptr(c.obj.ETag), ServerSideEncryption: ptr("AES256"), VersionId: nonEmpty(c.obj.VersionID),
 		}
 		checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumCRC64NVME, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumType}.set(c.obj.Checksum)
 		return out, nil

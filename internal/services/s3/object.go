@@ -50,6 +50,12 @@ type Object struct {
 	Tags []ObjectTag `json:"tags,omitempty"`
 	// ACL is the object's canned ACL; empty means private (acl.go).
 	ACL string `json:"acl,omitempty"`
+	// Retention is the version's Object Lock retention, nil when none
+	// (objectlock_version.go).
+	Retention *Retention `json:"retention,omitempty"`
+	// LegalHold is the version's legal hold: "ON", "OFF", or "" when
+	// never set.
+	LegalHold string `json:"legalHold,omitempty"`
 }
 
 // maxObjectSize is the largest single PUT S3 accepts (5 GiB).
@@ -68,7 +74,18 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 	if err := cond.validate(); err != nil {
 		return nil, err
 	}
-	if _, err := bucketOf(ctx, p.store, account, bucket); err != nil {
+	b, err := bucketOf(ctx, p.store, account, bucket)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := parseLockHeaders(in.ObjectLockMode, in.ObjectLockRetainUntilDate, in.ObjectLockLegalHoldStatus, p.clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLockBucket(b, lock); err != nil {
+		return nil, err
+	}
+	if err := needsIntegrity(b, lock, in); err != nil {
 		return nil, err
 	}
 	var tags []ObjectTag
@@ -86,18 +103,18 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 	if err != nil {
 		return nil, err
 	}
-	b, checksum, err := p.receiveBody(body, putChecksums(in), in.ContentMD5, maxObjectSize, p.maxInline)
+	blob, checksum, err := p.receiveBody(body, putChecksums(in), in.ContentMD5, maxObjectSize, p.maxInline)
 	if err != nil {
 		return nil, err
 	}
 	committed := false
 	defer func() {
 		if !committed {
-			p.discard(b)
+			p.discard(blob)
 		}
 	}()
 	obj := Object{
-		Blob: b.id, Inline: b.inline, Size: b.size, ETag: etagOf(b.md5),
+		Blob: blob.id, Inline: blob.inline, Size: blob.size, ETag: etagOf(blob.md5),
 		LastModified:       p.clock.Now().UTC().Truncate(time.Second),
 		StorageClass:       deref(in.StorageClass),
 		ContentType:        deref(in.ContentType),
@@ -118,6 +135,7 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 	if obj.StorageClass == "STANDARD" {
 		obj.StorageClass = ""
 	}
+	lock.apply(&obj)
 	if err := p.commitObject(ctx, account, bucket, key, &obj, cond.check); err != nil {
 		return nil, err
 	}
@@ -232,6 +250,7 @@ func (p *Provider) getObject(ctx context.Context, in *s3api.GetObjectRequest) (*
 		out.ContentRange = ptr(v.rangeHdr)
 	}
 	out.PartsCount = v.partsCount()
+	lockHeaders(o, &out.ObjectLockMode, &out.ObjectLockRetainUntilDate, &out.ObjectLockLegalHoldStatus)
 	if strings.EqualFold(deref(in.ChecksumMode), "ENABLED") {
 		checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumCRC64NVME, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumType}.set(v.checksum())
 	}
@@ -266,6 +285,7 @@ func (p *Provider) headObject(ctx context.Context, in *s3api.HeadObjectRequest) 
 		out.Expires = in.ResponseExpires
 	}
 	out.PartsCount = v.partsCount()
+	lockHeaders(o, &out.ObjectLockMode, &out.ObjectLockRetainUntilDate, &out.ObjectLockLegalHoldStatus)
 	if strings.EqualFold(deref(in.ChecksumMode), "ENABLED") {
 		checksumFields{&out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumCRC64NVME, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumType}.set(v.checksum())
 	}
@@ -277,7 +297,7 @@ func (p *Provider) deleteObject(ctx context.Context, in *s3api.DeleteObjectReque
 	var res deleted
 	var err error
 	if in.VersionId != nil {
-		res, err = p.deleteVersion(ctx, account, bucket, key, *in.VersionId)
+		res, err = p.deleteVersion(ctx, account, bucket, key, *in.VersionId, bypassGovernance(ctx, key, in.BypassGovernanceRetention))
 	} else {
 		res, err = p.deleteLatest(ctx, account, bucket, key)
 	}

@@ -208,3 +208,33 @@ func inputInt(in any, field string) *int64 {
 	n, _ := f.Interface().(*int64)
 	return n
 }
+
+// bypassChecks lists the s3:BypassGovernanceRetention checks a request
+// needs: one per object key when it sends x-amz-bypass-governance-retention:
+// true (DeleteObject, DeleteObjects, PutObjectRetention).
+func bypassChecks(in any) []authCheck {
+	var bucket string
+	var keys []string
+	switch in := in.(type) {
+	case *s3api.DeleteObjectRequest:
+		if val(in.BypassGovernanceRetention) {
+			bucket, keys = deref(in.Bucket), []string{deref(in.Key)}
+		}
+	case *s3api.PutObjectRetentionRequest:
+		if val(in.BypassGovernanceRetention) {
+			bucket, keys = deref(in.Bucket), []string{deref(in.Key)}
+		}
+	case *s3api.DeleteObjectsRequest:
+		if val(in.BypassGovernanceRetention) && in.Delete != nil {
+			bucket = deref(in.Bucket)
+			for _, o := range in.Delete.Objects {
+				keys = append(keys, deref(o.Key))
+			}
+		}
+	}
+	checks := make([]authCheck, 0, len(keys))
+	for _, k := range keys {
+		checks = append(checks, authCheck{action: "s3:BypassGovernanceRetention", bucket: bucket, key: k, object: true})
+	}
+	return checks
+}

@@ -71,6 +71,10 @@ func (p *Provider) Authorize(ctx context.Context, req service.AuthRequest) (cont
 			return nil, err
 		}
 	}
+	ctx, err := a.checkBypass(ctx, bypassChecks(req.Input))
+	if err != nil {
+		return nil, err
+	}
 	return a.actAsOwner(ctx, checks[0].bucket)
 }
 
@@ -341,6 +345,10 @@ func (a *authz) actAsOwner(ctx context.Context, bucket string) (context.Context,
 // authorizeDeletes authorizes DeleteObjects key by key and records the
 // keys refused for the handler.
 func (a *authz) authorizeDeletes(ctx context.Context, in *s3api.DeleteObjectsRequest) (context.Context, error) {
+	ctx, err := a.checkBypass(ctx, bypassChecks(in))
+	if err != nil {
+		return nil, err
+	}
 	var denied map[string]bool
 	for _, c := range deleteChecks(in) {
 		err := a.check(c)
@@ -606,3 +614,29 @@ func (c *policyCache) get(bucket, text string) (*compiledPolicy, error) {
 }
 
 var _ service.Authorizer = (*Provider)(nil)
+
+// checkBypass decides the s3:BypassGovernanceRetention checks of a
+// request. A refused one does not refuse the request: the keys it names
+// are recorded so that the handler does not bypass GOVERNANCE retention
+// for them (bypassGovernance), and a delete or retention change that
+// needed the bypass is then refused as Object Lock refuses it.
+func (a *authz) checkBypass(ctx context.Context, checks []authCheck) (context.Context, error) {
+	var denied map[string]bool
+	for _, c := range checks {
+		err := a.check(c)
+		if err == nil {
+			continue
+		}
+		if ae := awserr.From(err); ae.Status >= 500 {
+			return nil, ae
+		}
+		if denied == nil {
+			denied = map[string]bool{}
+		}
+		denied[c.key] = true
+	}
+	if denied != nil {
+		ctx = context.WithValue(ctx, bypassDeniedKey{}, denied)
+	}
+	return ctx, nil
+}

@@ -66,6 +66,9 @@ type Bucket struct {
 	// Versioning is "Enabled" or "Suspended", or "" for a bucket that was
 	// never versioned.
 	Versioning string `json:"versioning,omitempty"`
+	// ObjectLock is the bucket's Object Lock configuration; nil when
+	// Object Lock is not enabled (objectlock.go).
+	ObjectLock *ObjectLockConfig `json:"objectLock,omitempty"`
 }
 
 // Provider serves S3.
@@ -126,6 +129,12 @@ func New(d service.Deps) *Provider {
 	h.GetObjectTagging = p.getObjectTagging
 	h.DeleteObjectTagging = p.deleteObjectTagging
 	h.GetObjectAttributes = p.getObjectAttributes
+	h.PutObjectLockConfiguration = p.putObjectLockConfiguration
+	h.GetObjectLockConfiguration = p.getObjectLockConfiguration
+	h.PutObjectRetention = p.putObjectRetention
+	h.GetObjectRetention = p.getObjectRetention
+	h.PutObjectLegalHold = p.putObjectLegalHold
+	h.GetObjectLegalHold = p.getObjectLegalHold
 	return p
 }
 

@@ -78,6 +78,9 @@ func (p *Provider) putBucketVersioning(ctx context.Context, in *s3api.PutBucketV
 		if err != nil {
 			return err
 		}
+		if b.ObjectLock != nil && status != versioningEnabled {
+			return errLockVersioningSuspend()
+		}
 		b.Versioning = status
 		return putRecord(tx, OwnedKey(account, name), b)
 	})
@@ -315,9 +318,11 @@ func (p *Provider) deleteLatest(ctx context.Context, account, bucket, key string
 
 // deleteVersion removes version id of bucket/key for good, with its files;
 // when it was the newest, the next newest becomes current. Removing a
-// version that does not exist succeeds, as on S3. Lifecycle expiration of
-// noncurrent versions and of expired delete markers calls it too.
-func (p *Provider) deleteVersion(ctx context.Context, account, bucket, key, id string) (deleted, error) {
+// version that does not exist succeeds, as on S3; removing one Object Lock
+// protects is refused (bypass: the request may bypass GOVERNANCE
+// retention). Lifecycle expiration of noncurrent versions and of expired
+// delete markers calls it too.
+func (p *Provider) deleteVersion(ctx context.Context, account, bucket, key, id string, bypass bool) (deleted, error) {
 	if _, _, ok := parseVersionID(id); !ok {
 		return deleted{}, errInvalidVersionID()
 	}
@@ -330,6 +335,9 @@ func (p *Provider) deleteVersion(ctx context.Context, account, bucket, key, id s
 		}
 		v, err := readVersion(ctx, tx, bucket, key, id)
 		if err != nil || v == nil {
+			return err
+		}
+		if err := lockRefusal(v, p.clock.Now(), bypass); err != nil {
 			return err
 		}
 		res.marker, removed = v.DeleteMarker, v.blobs()
