@@ -55,12 +55,12 @@ func (p *Provider) batchGetItem(ctx context.Context, in *dynamodbapi.BatchGetIte
 		UnprocessedKeys: map[string]dynamodbapi.KeysAndAttributes{},
 	}
 	err := p.store.View(ctx, func(tx storage.Txn) error {
-		m := newMultiTx(ctx, tx, sc, p.statsShard(), &p.schemas)
+		m := newMultiTx(ctx, tx, sc, "BatchGetItem", p.statsShard(), &p.schemas)
 		keys := map[string][]attr.Item{}
 		for _, name := range names {
 			ts, err := m.table(name)
 			if err != nil {
-				return resourceNotFound()
+				return err
 			}
 			seen := map[string]bool{}
 			for _, k := range in.RequestItems[name].Keys {
@@ -68,7 +68,7 @@ func (p *Provider) batchGetItem(ctx context.Context, in *dynamodbapi.BatchGetIte
 				if err != nil {
 					return err
 				}
-				ks := keyString(sc, ts.sch, key)
+				ks := keyString(ts.sc, ts.sch, key)
 				if seen[ks] {
 					return validation(msgDuplicateKeys)
 				}
@@ -83,7 +83,7 @@ func (p *Provider) batchGetItem(ctx context.Context, in *dynamodbapi.BatchGetIte
 			items := []map[string]dynamodbapi.AttributeValue{}
 			consistent := ka.ConsistentRead != nil && *ka.ConsistentRead
 			for i, key := range keys[name] {
-				it, err := loadItem(ctx, tx, sc, ts.sch, key)
+				it, err := loadItem(ctx, tx, ts.sc, ts.sch, key)
 				if err != nil {
 					return err
 				}
@@ -128,7 +128,7 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 	chg := p.userChange()
 	out := &dynamodbapi.BatchWriteItemOutput{UnprocessedItems: map[string][]dynamodbapi.WriteRequest{}}
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
-		m := newMultiTx(ctx, tx, sc, p.statsShard(), &p.schemas)
+		m := newMultiTx(ctx, tx, sc, "BatchWriteItem", p.statsShard(), &p.schemas)
 		type write struct {
 			ts   *tableState
 			key  attr.Item
@@ -138,7 +138,7 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 		for name, reqs := range in.RequestItems {
 			ts, err := m.table(name)
 			if err != nil {
-				return resourceNotFound()
+				return err
 			}
 			seen := map[string]bool{}
 			for _, r := range reqs {
@@ -164,7 +164,7 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 				default:
 					return validation(msgOneWriteAction)
 				}
-				ks := keyString(sc, ts.sch, w.key)
+				ks := keyString(ts.sc, ts.sch, w.key)
 				if seen[ks] {
 					return validation(msgDuplicateKeys)
 				}
@@ -174,8 +174,8 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 		}
 		var cs collectionSet
 		for _, w := range writes {
-			cs.add(in.ReturnItemCollectionMetrics, sc, w.ts.sch, w.key)
-			old, err := loadItem(ctx, tx, sc, w.ts.sch, w.key)
+			cs.add(in.ReturnItemCollectionMetrics, w.ts, w.key)
+			old, err := loadItem(ctx, tx, w.ts.sc, w.ts.sch, w.key)
 			if err != nil {
 				return err
 			}
@@ -187,7 +187,7 @@ func (p *Provider) batchWriteItem(ctx context.Context, in *dynamodbapi.BatchWrit
 				w.ts.use.table++
 				continue
 			}
-			use, err := writeItem(ctx, tx, sc, w.ts.sch, st, old, w.item, chg)
+			use, err := writeItem(ctx, tx, w.ts.sc, w.ts.sch, st, old, w.item, chg)
 			if err != nil {
 				return err
 			}

@@ -88,17 +88,18 @@ func collectionMetrics(ctx context.Context, r storage.Reader, sc scope.Scope, sc
 // collectionSet gathers the item collections a multi-item write touched,
 // per table, each once, in the order first written.
 type collectionSet struct {
-	keys map[string][]attr.Item // table → key attributes, one per partition
+	keys map[string][]attr.Item // table (as the request named it) → key attributes, one per partition
 	seen map[string]bool        // partition storage prefixes already listed
 }
 
-// add records the collection of the item with key attributes key in the
-// table of schema sch, when mode asks for metrics and the table has any.
-func (c *collectionSet) add(mode *string, sc scope.Scope, sch *schema, key attr.Item) {
+// add records the collection of the item with key attributes key in table
+// ts, when mode asks for metrics and the table has any.
+func (c *collectionSet) add(mode *string, ts *tableState, key attr.Item) {
+	sch := ts.sch
 	if !wantsMetrics(mode, sch) {
 		return
 	}
-	id := string(appendKeyPart(itemsPrefix(sc, sch.Name), key[sch.Key.Hash]))
+	id := string(appendKeyPart(itemsPrefix(ts.sc, sch.Name), key[sch.Key.Hash]))
 	if c.seen[id] {
 		return
 	}
@@ -106,7 +107,7 @@ func (c *collectionSet) add(mode *string, sc scope.Scope, sch *schema, key attr.
 		c.keys, c.seen = map[string][]attr.Item{}, map[string]bool{}
 	}
 	c.seen[id] = true
-	c.keys[sch.Name] = append(c.keys[sch.Name], key)
+	c.keys[ts.ref] = append(c.keys[ts.ref], key)
 }
 
 // metrics measures every recorded collection inside m's transaction; nil
@@ -117,12 +118,9 @@ func (c *collectionSet) metrics(m *multiTx) (map[string][]dynamodbapi.ItemCollec
 	}
 	out := make(map[string][]dynamodbapi.ItemCollectionMetrics, len(c.keys))
 	for table, keys := range c.keys {
-		ts, err := m.table(table)
-		if err != nil {
-			return nil, err
-		}
+		ts := m.tables[table]
 		for _, k := range keys {
-			icm, err := collectionMetrics(m.ctx, m.tx, m.sc, ts.sch, k)
+			icm, err := collectionMetrics(m.ctx, m.tx, ts.sc, ts.sch, k)
 			if err != nil {
 				return nil, err
 			}

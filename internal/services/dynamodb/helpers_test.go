@@ -30,6 +30,9 @@ type fixture struct {
 	ctx context.Context
 	// codecs are the codecs of the provider's APIs, by APIs() index.
 	codecs []protocol.Codec
+	// strict runs the provider's Authorize before each handler, as the
+	// gateway does in strict auth mode.
+	strict bool
 }
 
 func newFixture(tb testing.TB) *fixture {
@@ -79,7 +82,14 @@ func (f *fixture) callAPI(tb testing.TB, api int, targetPrefix, op, body string)
 	if h == nil {
 		tb.Fatalf("no handler for %s", op)
 	}
-	out, err := h(f.ctx, in)
+	ctx := f.ctx
+	if f.strict {
+		if ctx, err = f.p.Authorize(ctx, service.AuthRequest{Operation: op, Input: in}); err != nil {
+			codec.EncodeError(w, c, awserr.From(err))
+			return w.Code, w.Body.String()
+		}
+	}
+	out, err := h(ctx, in)
 	if err != nil {
 		codec.EncodeError(w, c, awserr.From(err))
 	} else if err := codec.Encode(w, c, out); err != nil {

@@ -17,6 +17,12 @@
 //	"backups", id, name                     → a backup's record (backup.go)
 //	"backupdata", id, pk [, sk]             → a backed-up item
 //	"pitr", name, time, stamp               → a write's point-in-time recovery history entry (pitr.go)
+//	"policies", name, label                 → the resource-based policy of the table ("") or its stream (policy_api.go)
+//	"insights", name, index                 → the Contributor Insights setting of the table ("") or a GSI (insights.go)
+//
+// A TableName may be the table's ARN; tablearn.go resolves it to the
+// table's scope and name once per request, and strict auth mode enforces
+// resource-based policies across accounts (policy_auth.go).
 //
 // Background work that must survive a restart is registered under
 // storage.Key("dynamodb", "jobs", kind, account, region, ...) (background.go).
@@ -81,20 +87,20 @@ func New(d service.Deps) *Provider {
 	h := &p.handlers
 	h.ListTables = p.listTables
 	h.CreateTable = p.createTable
-	h.DescribeTable = p.describeTable
-	h.UpdateTable = p.updateTable
-	h.DeleteTable = p.deleteTable
+	h.DescribeTable = onTable("DescribeTable", func(in *dynamodbapi.DescribeTableInput) **string { return &in.TableName }, p.describeTable)
+	h.UpdateTable = onTable("UpdateTable", func(in *dynamodbapi.UpdateTableInput) **string { return &in.TableName }, p.updateTable)
+	h.DeleteTable = onTable("DeleteTable", func(in *dynamodbapi.DeleteTableInput) **string { return &in.TableName }, p.deleteTable)
 	h.DescribeLimits = p.describeLimits
 	h.DescribeEndpoints = p.describeEndpoints
 	h.TagResource = p.tagResource
 	h.UntagResource = p.untagResource
 	h.ListTagsOfResource = p.listTagsOfResource
-	h.PutItem = p.putItem
-	h.GetItem = p.getItem
-	h.UpdateItem = p.updateItem
-	h.DeleteItem = p.deleteItem
-	h.Query = p.query
-	h.Scan = p.scan
+	h.PutItem = onTable("PutItem", func(in *dynamodbapi.PutItemInput) **string { return &in.TableName }, p.putItem)
+	h.GetItem = onTable("GetItem", func(in *dynamodbapi.GetItemInput) **string { return &in.TableName }, p.getItem)
+	h.UpdateItem = onTable("UpdateItem", func(in *dynamodbapi.UpdateItemInput) **string { return &in.TableName }, p.updateItem)
+	h.DeleteItem = onTable("DeleteItem", func(in *dynamodbapi.DeleteItemInput) **string { return &in.TableName }, p.deleteItem)
+	h.Query = onTable("Query", func(in *dynamodbapi.QueryInput) **string { return &in.TableName }, p.query)
+	h.Scan = onTable("Scan", func(in *dynamodbapi.ScanInput) **string { return &in.TableName }, p.scan)
 	h.BatchGetItem = p.batchGetItem
 	h.BatchWriteItem = p.batchWriteItem
 	h.TransactWriteItems = p.transactWriteItems
@@ -102,16 +108,25 @@ func New(d service.Deps) *Provider {
 	h.ExecuteStatement = p.executeStatement
 	h.BatchExecuteStatement = p.batchExecuteStatement
 	h.ExecuteTransaction = p.executeTransaction
-	h.UpdateTimeToLive = p.updateTimeToLive
-	h.DescribeTimeToLive = p.describeTimeToLive
-	h.CreateBackup = p.createBackup
+	h.UpdateTimeToLive = onTable("UpdateTimeToLive", func(in *dynamodbapi.UpdateTimeToLiveInput) **string { return &in.TableName }, p.updateTimeToLive)
+	h.DescribeTimeToLive = onTable("DescribeTimeToLive", func(in *dynamodbapi.DescribeTimeToLiveInput) **string { return &in.TableName }, p.describeTimeToLive)
+	h.CreateBackup = onTable("CreateBackup", func(in *dynamodbapi.CreateBackupInput) **string { return &in.TableName }, p.createBackup)
 	h.DescribeBackup = p.describeBackup
-	h.ListBackups = p.listBackups
+	h.ListBackups = onTable("ListBackups", func(in *dynamodbapi.ListBackupsInput) **string { return &in.TableName }, p.listBackups)
 	h.DeleteBackup = p.deleteBackup
 	h.RestoreTableFromBackup = p.restoreTableFromBackup
-	h.UpdateContinuousBackups = p.updateContinuousBackups
-	h.DescribeContinuousBackups = p.describeContinuousBackups
+	h.UpdateContinuousBackups = onTable("UpdateContinuousBackups", func(in *dynamodbapi.UpdateContinuousBackupsInput) **string { return &in.TableName }, p.updateContinuousBackups)
+	h.DescribeContinuousBackups = onTable("DescribeContinuousBackups", func(in *dynamodbapi.DescribeContinuousBackupsInput) **string { return &in.TableName }, p.describeContinuousBackups)
 	h.RestoreTableToPointInTime = p.restoreTableToPointInTime
+	h.PutResourcePolicy = p.putResourcePolicy
+	h.GetResourcePolicy = p.getResourcePolicy
+	h.DeleteResourcePolicy = p.deleteResourcePolicy
+	h.UpdateContributorInsights = onTable("UpdateContributorInsights",
+		func(in *dynamodbapi.UpdateContributorInsightsInput) **string { return &in.TableName }, p.updateContributorInsights)
+	h.DescribeContributorInsights = onTable("DescribeContributorInsights",
+		func(in *dynamodbapi.DescribeContributorInsightsInput) **string { return &in.TableName }, p.describeContributorInsights)
+	h.ListContributorInsights = onTable("ListContributorInsights",
+		func(in *dynamodbapi.ListContributorInsightsInput) **string { return &in.TableName }, p.listContributorInsights)
 	return p
 }
 

@@ -277,7 +277,7 @@ func (p *Provider) executeTransaction(ctx context.Context, in *dynamodbapi.Execu
 	for i, r := range reqs {
 		acts[i].insert = r.Kind == partiql.KindInsert
 	}
-	cc, _, err := p.transactWrite(ctx, acts, in.ClientRequestToken, in, in.ReturnConsumedCapacity, nil)
+	cc, _, err := p.transactWrite(ctx, "ExecuteTransaction", acts, in.ClientRequestToken, in, in.ReturnConsumedCapacity, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func gsiDesc(tableArn, name string, ks []dynamodbapi.KeySchemaElement, p *dynamo
 }
 
 func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableInput) (*dynamodbapi.CreateTableOutput, error) {
-	if err := checkTableName("tableName", deref(in.TableName)); err != nil {
+	if err := checkNewTableName("tableName", deref(in.TableName)); err != nil {
 		return nil, err
 	}
 	spec, err := validateCreate(in)
@@ -89,6 +89,10 @@ func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableI
 	sc := scope.From(ctx)
 	name := deref(in.TableName)
 	now := p.clock.Now().UTC().Truncate(time.Millisecond)
+	policy, err := createPolicy(in.ResourcePolicy, now.UnixMilli()) // policy_api.go
+	if err != nil {
+		return nil, err
+	}
 	tArn := tableARN(sc, name)
 	d := dynamodbapi.TableDescription{
 		AttributeDefinitions:      in.AttributeDefinitions,
@@ -148,6 +152,11 @@ func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableI
 		}
 		if err := saveTable(tx, sc, rec); err != nil {
 			return err
+		}
+		if policy != nil {
+			if err := savePolicy(tx, sc, name, "", policy); err != nil {
+				return err
+			}
 		}
 		return saveStats(ctx, tx, sc, name, &tableStats{})
 	})
@@ -264,6 +273,12 @@ func (p *Provider) dropTable(ctx context.Context, tx storage.Txn, sc scope.Scope
 	}
 	if err := tx.Delete(pitrJobKey(sc, name)); err != nil {
 		return awserr.Internal(err)
+	}
+	if err := dropPolicies(ctx, tx, sc, name); err != nil { // policy_api.go
+		return err
+	}
+	if err := dropInsights(ctx, tx, sc, name); err != nil { // insights.go
+		return err
 	}
 	if err := tx.Delete(TableKey(sc, name)); err != nil {
 		return awserr.Internal(err)

@@ -14,9 +14,16 @@ import (
 // malformed table name in member (as the message names it, e.g.
 // "tableName"), or nil. Names that are ARNs are left to the lookup.
 func checkTableName(member, name string) error {
-	if strings.HasPrefix(name, "arn:") {
+	if isARN(name) {
 		return nil
 	}
+	return checkNewTableName(member, name)
+}
+
+// checkNewTableName checks the name of a table being created, which must be
+// a name: CreateTable refuses an ARN as it refuses any name outside the
+// pattern.
+func checkNewTableName(member, name string) error {
 	var errs []string
 	quoted := "Value '" + name + "' at '" + member + "' failed to satisfy constraint: "
 	switch {

@@ -2,10 +2,8 @@ package dynamodb
 
 import (
 	"context"
-	"strings"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
-	"github.com/unkai-cloud/unkai/internal/arn"
 	"github.com/unkai-cloud/unkai/internal/protocol"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/storage"
@@ -18,40 +16,27 @@ const maxTags = 50
 // a table that does not exist (AWS's text spells "ResourcArn").
 const msgResourceArnNotFound = "Requested resource not found: ResourcArn: %s not found"
 
-// tableFromARN returns the table an ARN names in the caller's scope.
-func tableFromARN(sc scope.Scope, s string) (string, error) {
-	a, err := arn.Parse(s)
-	if err != nil || a.Service != Name || !strings.HasPrefix(a.Resource, "table/") {
-		return "", validation(msgBadARN, s)
-	}
-	name := strings.TrimPrefix(a.Resource, "table/")
-	if name == "" || strings.Contains(name, "/") || a.Account != sc.Account || a.Region != sc.Region {
-		return "", awsNotFound(msgResourceArnNotFound, s)
-	}
-	return name, nil
-}
-
-// withTable runs fn on the table an ARN names, saving it afterwards.
-func (p *Provider) withTable(ctx context.Context, resource string, fn func(*tableRecord) error) error {
-	sc := scope.From(ctx)
-	name, err := tableFromARN(sc, resource)
+// withTable runs fn on the table an ARN names, for operation op, saving
+// it afterwards.
+func (p *Provider) withTable(ctx context.Context, op, resource string, fn func(*tableRecord) error) error {
+	t, _, err := resolveResource(scope.From(ctx), op, resource, false)
 	if err != nil {
 		return err
 	}
 	return p.store.Update(ctx, func(tx storage.Txn) error {
-		rec, err := loadTable(ctx, tx, sc, name)
+		rec, err := loadTable(ctx, tx, t.sc, t.name)
 		if err != nil {
 			return awsNotFound(msgResourceArnNotFound, resource)
 		}
 		if err := fn(rec); err != nil {
 			return err
 		}
-		return saveTable(tx, sc, rec)
+		return saveTable(tx, t.sc, rec)
 	})
 }
 
 func (p *Provider) tagResource(ctx context.Context, in *dynamodbapi.TagResourceInput) (*protocol.Empty, error) {
-	err := p.withTable(ctx, deref(in.ResourceArn), func(rec *tableRecord) error {
+	err := p.withTable(ctx, "TagResource", deref(in.ResourceArn), func(rec *tableRecord) error {
 		tags := mergeTags(rec.Tags, in.Tags)
 		if len(tags) > maxTags {
 			return validation(msgTooManyTags)
@@ -70,7 +55,7 @@ func (p *Provider) untagResource(ctx context.Context, in *dynamodbapi.UntagResou
 	for _, k := range in.TagKeys {
 		drop[k] = true
 	}
-	err := p.withTable(ctx, deref(in.ResourceArn), func(rec *tableRecord) error {
+	err := p.withTable(ctx, "UntagResource", deref(in.ResourceArn), func(rec *tableRecord) error {
 		kept := rec.Tags[:0:0]
 		for _, t := range rec.Tags {
 			if !drop[deref(t.Key)] {
@@ -87,12 +72,11 @@ func (p *Provider) untagResource(ctx context.Context, in *dynamodbapi.UntagResou
 }
 
 func (p *Provider) listTagsOfResource(ctx context.Context, in *dynamodbapi.ListTagsOfResourceInput) (*dynamodbapi.ListTagsOfResourceOutput, error) {
-	sc := scope.From(ctx)
-	name, err := tableFromARN(sc, deref(in.ResourceArn))
+	t, _, err := resolveResource(scope.From(ctx), "ListTagsOfResource", deref(in.ResourceArn), false)
 	if err != nil {
 		return nil, err
 	}
-	rec, err := loadTable(ctx, p.store, sc, name)
+	rec, err := loadTable(ctx, p.store, t.sc, t.name)
 	if err != nil {
 		return nil, awsNotFound(msgResourceArnNotFound, deref(in.ResourceArn))
 	}

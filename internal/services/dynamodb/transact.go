@@ -141,7 +141,7 @@ func (p *Provider) transactWriteItems(ctx context.Context, in *dynamodbapi.Trans
 	if err != nil {
 		return nil, err
 	}
-	cc, icm, err := p.transactWrite(ctx, acts, in.ClientRequestToken, in, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics)
+	cc, icm, err := p.transactWrite(ctx, "TransactWriteItems", acts, in.ClientRequestToken, in, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func itemLevel(err error) (*awserr.Error, bool) {
 func planAction(ctx context.Context, m *multiTx, a txAction, seen map[string]bool) (txPlan, *dynamodbapi.CancellationReason, error) {
 	ts, err := m.table(a.table)
 	if err != nil {
-		return txPlan{}, nil, resourceNotFound()
+		return txPlan{}, nil, err
 	}
 	key := a.key
 	// A key or index key of the wrong type cancels the action, as
@@ -195,12 +195,12 @@ func planAction(ctx context.Context, m *multiTx, a txAction, seen map[string]boo
 			return txPlan{}, nil, err
 		}
 	}
-	ks := keyString(m.sc, ts.sch, key)
+	ks := keyString(ts.sc, ts.sch, key)
 	if seen[ks] {
 		return txPlan{}, nil, validation(msgTxMultipleOps)
 	}
 	seen[ks] = true
-	old, err := loadItem(ctx, m.tx, m.sc, ts.sch, key)
+	old, err := loadItem(ctx, m.tx, ts.sc, ts.sch, key)
 	if err != nil {
 		return txPlan{}, nil, err
 	}
@@ -273,7 +273,7 @@ func canceled(reasons []dynamodbapi.CancellationReason) error {
 // ClientRequestToken idempotency over req, and returns the capacity used
 // and, when icmMode asks for them, the metrics of the item collections
 // written (a condition check writes none).
-func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *string, req any, capMode, icmMode *string) ([]dynamodbapi.ConsumedCapacity, map[string][]dynamodbapi.ItemCollectionMetrics, error) {
+func (p *Provider) transactWrite(ctx context.Context, op string, acts []txAction, token *string, req any, capMode, icmMode *string) ([]dynamodbapi.ConsumedCapacity, map[string][]dynamodbapi.ItemCollectionMetrics, error) {
 	sc := scope.From(ctx)
 	chg := p.userChange()
 	var cc []dynamodbapi.ConsumedCapacity
@@ -283,7 +283,7 @@ func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *st
 		if done, err := p.checkToken(ctx, tx, sc, token, req); err != nil || done {
 			return err
 		}
-		m := newMultiTx(ctx, tx, sc, p.statsShard(), &p.schemas)
+		m := newMultiTx(ctx, tx, sc, op, p.statsShard(), &p.schemas)
 		plans := make([]txPlan, len(acts))
 		seen := map[string]bool{}
 		reasons := make([]dynamodbapi.CancellationReason, len(acts))
@@ -310,7 +310,7 @@ func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *st
 				continue
 			}
 			if acts[i].c.upd != nil || acts[i].item != nil || acts[i].del {
-				cs.add(icmMode, sc, pl.ts.sch, pl.key)
+				cs.add(icmMode, pl.ts, pl.key)
 			}
 			if !pl.write {
 				pl.ts.use.table += 2
@@ -320,7 +320,7 @@ func (p *Provider) transactWrite(ctx context.Context, acts []txAction, token *st
 			if err != nil {
 				return err
 			}
-			use, err := writeItem(ctx, tx, sc, pl.ts.sch, st, pl.old, pl.new, chg)
+			use, err := writeItem(ctx, tx, pl.ts.sc, pl.ts.sch, st, pl.old, pl.new, chg)
 			if hasCode(err, codeCollectionLimit) {
 				// A transaction reports the full collection as the
 				// action's cancellation reason.
@@ -365,24 +365,24 @@ func (p *Provider) transactGetItems(ctx context.Context, in *dynamodbapi.Transac
 	sc := scope.From(ctx)
 	out := &dynamodbapi.TransactGetItemsOutput{}
 	err := p.store.View(ctx, func(tx storage.Txn) error {
-		m := newMultiTx(ctx, tx, sc, p.statsShard(), &p.schemas)
+		m := newMultiTx(ctx, tx, sc, "TransactGetItems", p.statsShard(), &p.schemas)
 		seen := map[string]bool{}
 		out.Responses = make([]dynamodbapi.ItemResponse, 0, len(in.TransactItems))
 		for i, ti := range in.TransactItems {
 			ts, err := m.table(deref(ti.Get.TableName))
 			if err != nil {
-				return resourceNotFound()
+				return err
 			}
 			key, err := keyOfParam(ts.sch, ti.Get.Key)
 			if err != nil {
 				return err
 			}
-			ks := keyString(sc, ts.sch, key)
+			ks := keyString(ts.sc, ts.sch, key)
 			if seen[ks] {
 				return validation(msgTxMultipleOps)
 			}
 			seen[ks] = true
-			it, err := loadItem(ctx, tx, sc, ts.sch, key)
+			it, err := loadItem(ctx, tx, ts.sc, ts.sch, key)
 			if err != nil {
 				return err
 			}

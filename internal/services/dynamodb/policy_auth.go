@@ -1,0 +1,218 @@
+package dynamodb
+
+import (
+	"context"
+	"sort"
+
+	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
+	"github.com/unkai-cloud/unkai/internal/api/streamsdynamodbapi"
+	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/service"
+	"github.com/unkai-cloud/unkai/internal/sigv4"
+)
+
+// Strict auth mode enforces tables' resource-based policies (policy.go).
+// The caller is its access key's account, acting as that account's root:
+//
+//   - on its own tables it may do anything but what an explicit Deny of
+//     the table's (or stream's) policy refuses it; the policy operations
+//     themselves are exempt, so an owner can always repair its policy;
+//   - on another account's table (named by ARN) it may do only the
+//     operations AWS serves across accounts (tablearn.go), and only what
+//     the table's policy allows it without a Deny.
+//
+// Authorization reads each named table's policy, one small key, in the
+// table's own account. Names and ARNs that do not resolve are left to the
+// handler, which sends the error. PartiQL statements name their tables in
+// the statement: their own-account Denies are not enforced.
+// Unsigned requests are refused as the gateway refuses them elsewhere.
+
+// authTarget is one resource a request acts on, and the IAM action.
+type authTarget struct {
+	ref    string // a table name or ARN, or a stream ARN
+	action string // the DynamoDB action, e.g. "GetItem"
+	stream bool   // ref is a stream ARN
+}
+
+// streamsOps are the operations of the DynamoDB Streams API.
+var streamsOps = map[string]bool{"ListStreams": true, "DescribeStream": true, "GetShardIterator": true, "GetRecords": true}
+
+// policyOps are exempt from Deny statements for the resource's owner.
+var policyOps = map[string]bool{"PutResourcePolicy": true, "GetResourcePolicy": true, "DeleteResourcePolicy": true}
+
+// Authorize implements service.Authorizer.
+func (p *Provider) Authorize(ctx context.Context, req service.AuthRequest) (context.Context, error) {
+	sc := scope.From(ctx)
+	if sc.Anonymous {
+		d := dynamodbapi.Descriptor
+		if streamsOps[req.Operation] {
+			d = streamsdynamodbapi.Descriptor
+		}
+		return ctx, sigv4.ToAWS(&sigv4.Error{Kind: sigv4.KindMissing}, sigv4.DialectOf(d.Protocol, d.SigningName))
+	}
+	for _, t := range requestTargets(req.Input) {
+		if err := p.authorizeTarget(ctx, sc, req.Operation, t); err != nil {
+			return ctx, err
+		}
+	}
+	return ctx, nil
+}
+
+// authorizeTarget decides one target of operation op.
+func (p *Provider) authorizeTarget(ctx context.Context, sc scope.Scope, op string, t authTarget) error {
+	var ref tableRef
+	var label string
+	var err error
+	if t.stream {
+		ref, label, err = resolveResource(sc, op, t.ref, true)
+	} else {
+		ref, err = resolveTable(sc, op, t.ref)
+	}
+	if err != nil {
+		if hasCode(err, codeAccessDenied) {
+			return err
+		}
+		return nil // the handler reports it
+	}
+	pol, err := loadPolicy(ctx, p.store, ref.sc, ref.name, label)
+	if err != nil {
+		return err
+	}
+	resource := tableARN(ref.sc, ref.name)
+	if label != "" {
+		resource = streamARN(ref.sc, ref.name, label)
+	}
+	d := decideNone
+	if pol != nil {
+		doc, err := parsePolicy(pol.Doc)
+		if err != nil {
+			return internalf("stored policy of %s: %w", ref.name, err)
+		}
+		d = doc.evaluate(sc.Account, t.action, resource)
+	}
+	switch {
+	case d == decideDeny && !(ref.sc.Account == sc.Account && policyOps[op]):
+		return accessDenied(sc, t.action, resource, true)
+	case ref.sc.Account != sc.Account && d != decideAllow:
+		return accessDenied(sc, t.action, resource, false)
+	}
+	return nil
+}
+
+// requestTargets lists the tables (and streams) a request acts on, with
+// the IAM action each needs: a transaction's items need the item actions.
+func requestTargets(in any) []authTarget {
+	one := func(name *string, action string) []authTarget {
+		if name == nil {
+			return nil
+		}
+		return []authTarget{{ref: *name, action: action}}
+	}
+	switch x := in.(type) {
+	case *dynamodbapi.GetItemInput:
+		return one(x.TableName, "GetItem")
+	case *dynamodbapi.PutItemInput:
+		return one(x.TableName, "PutItem")
+	case *dynamodbapi.UpdateItemInput:
+		return one(x.TableName, "UpdateItem")
+	case *dynamodbapi.DeleteItemInput:
+		return one(x.TableName, "DeleteItem")
+	case *dynamodbapi.QueryInput:
+		return one(x.TableName, "Query")
+	case *dynamodbapi.ScanInput:
+		return one(x.TableName, "Scan")
+	case *dynamodbapi.DescribeTableInput:
+		return one(x.TableName, "DescribeTable")
+	case *dynamodbapi.UpdateTableInput:
+		return one(x.TableName, "UpdateTable")
+	case *dynamodbapi.DeleteTableInput:
+		return one(x.TableName, "DeleteTable")
+	case *dynamodbapi.UpdateTimeToLiveInput:
+		return one(x.TableName, "UpdateTimeToLive")
+	case *dynamodbapi.DescribeTimeToLiveInput:
+		return one(x.TableName, "DescribeTimeToLive")
+	case *dynamodbapi.CreateBackupInput:
+		return one(x.TableName, "CreateBackup")
+	case *dynamodbapi.UpdateContinuousBackupsInput:
+		return one(x.TableName, "UpdateContinuousBackups")
+	case *dynamodbapi.DescribeContinuousBackupsInput:
+		return one(x.TableName, "DescribeContinuousBackups")
+	case *dynamodbapi.UpdateContributorInsightsInput:
+		return one(x.TableName, "UpdateContributorInsights")
+	case *dynamodbapi.DescribeContributorInsightsInput:
+		return one(x.TableName, "DescribeContributorInsights")
+	case *dynamodbapi.TagResourceInput:
+		return one(x.ResourceArn, "TagResource")
+	case *dynamodbapi.UntagResourceInput:
+		return one(x.ResourceArn, "UntagResource")
+	case *dynamodbapi.ListTagsOfResourceInput:
+		return one(x.ResourceArn, "ListTagsOfResource")
+	case *dynamodbapi.PutResourcePolicyInput:
+		return streamOrTable(x.ResourceArn, "PutResourcePolicy")
+	case *dynamodbapi.GetResourcePolicyInput:
+		return streamOrTable(x.ResourceArn, "GetResourcePolicy")
+	case *dynamodbapi.DeleteResourcePolicyInput:
+		return streamOrTable(x.ResourceArn, "DeleteResourcePolicy")
+	case *streamsdynamodbapi.DescribeStreamInput:
+		return streamOrTable(x.StreamArn, "DescribeStream")
+	case *streamsdynamodbapi.GetShardIteratorInput:
+		return streamOrTable(x.StreamArn, "GetShardIterator")
+	case *dynamodbapi.BatchGetItemInput:
+		return sortedTargets(mapKeys(x.RequestItems), "BatchGetItem")
+	case *dynamodbapi.BatchWriteItemInput:
+		return sortedTargets(mapKeys(x.RequestItems), "BatchWriteItem")
+	case *dynamodbapi.TransactGetItemsInput:
+		var out []authTarget
+		for _, ti := range x.TransactItems {
+			if ti.Get != nil {
+				out = append(out, one(ti.Get.TableName, "GetItem")...)
+			}
+		}
+		return out
+	case *dynamodbapi.TransactWriteItemsInput:
+		var out []authTarget
+		for _, ti := range x.TransactItems {
+			switch {
+			case ti.ConditionCheck != nil:
+				out = append(out, one(ti.ConditionCheck.TableName, "ConditionCheckItem")...)
+			case ti.Put != nil:
+				out = append(out, one(ti.Put.TableName, "PutItem")...)
+			case ti.Update != nil:
+				out = append(out, one(ti.Update.TableName, "UpdateItem")...)
+			case ti.Delete != nil:
+				out = append(out, one(ti.Delete.TableName, "DeleteItem")...)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// streamOrTable is the target of a ResourceArn that may name a stream.
+func streamOrTable(s *string, action string) []authTarget {
+	if s == nil {
+		return nil
+	}
+	return []authTarget{{ref: *s, action: action, stream: true}}
+}
+
+// sortedTargets are the targets of the named tables, in name order.
+func sortedTargets(names []string, action string) []authTarget {
+	sort.Strings(names)
+	out := make([]authTarget, len(names))
+	for i, n := range names {
+		out[i] = authTarget{ref: n, action: action}
+	}
+	return out
+}
+
+// mapKeys lists a map's keys.
+func mapKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+var _ service.Authorizer = (*Provider)(nil)

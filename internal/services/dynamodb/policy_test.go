@@ -1,0 +1,193 @@
+package dynamodb
+
+import (
+	"strings"
+	"testing"
+)
+
+// allowOther grants the other account GetItem and PutItem on items.
+const allowOther = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["dynamodb:GetItem","dynamodb:PutItem","dynamodb:Describe*"],"Resource":"` + arnItems + `"}]}`
+
+func policyBody(resource, doc string, extra string) string {
+	return `{"ResourceArn":"` + resource + `","Policy":` + quoteJSON(doc) + extra + `}`
+}
+
+func quoteJSON(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	return `"` + r.Replace(s) + `"`
+}
+
+func TestParsePolicy(t *testing.T) {
+	for _, tc := range []struct {
+		doc, err string
+	}{
+		{allowOther, ""},
+		{`{"Statement":{"Effect":"Deny","Principal":"*","Action":"dynamodb:*","Resource":"*"}}`, ""},
+		{`{"Statement":[{"Effect":"Allow","Principal":{"AWS":["111122223333","arn:aws:iam::111122223333:role/r"]},"NotAction":"dynamodb:Delete*","NotResource":"arn:aws:dynamodb:*:*:table/x"}]}`, ""},
+		{`{"Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"dynamodb:Scan","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"1"}}}]}`, ""},
+		{`not json`, "Invalid policy document: Policy document is not valid JSON"},
+		{`{"Statement":[]}`, "must contain a Statement"},
+		{`{"Version":"2020-01-01","Statement":[]}`, "valid version"},
+		{`{"Statement":[{"Effect":"Maybe","Principal":"*","Action":"dynamodb:GetItem","Resource":"*"}]}`, "Effect must be Allow or Deny"},
+		{`{"Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}]}`, "must contain a Principal"},
+		{`{"Statement":[{"Effect":"Allow","Principal":"someone","Action":"dynamodb:GetItem","Resource":"*"}]}`, "Invalid principal in policy document."},
+		{`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"bob"},"Action":"dynamodb:GetItem","Resource":"*"}]}`, "Invalid principal in policy document."},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":["dynamodb:ListStreams","s3:GetObject","dynamodb:GetItem"],"Resource":"*"}]}`,
+			`One or more parameter values were invalid: Invalid policy document: The following action names are invalid: "dynamodb:ListStreams", "s3:GetObject"`},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:GetItem"}]}`, "Resource or NotResource"},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Resource":"*"}]}`, "Action or NotAction"},
+		{`{"Statement":[{"Effect":"Allow","NotPrincipal":"*","Action":"dynamodb:GetItem","Resource":"*"}]}`, "NotPrincipal"},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:GetItem","Resource":"*"}]} {}`, "not valid JSON"},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:GetItem","Resource":"` + strings.Repeat("x", maxPolicyBytes) + `"}]}`, "exceeds the limit of 20 KB"},
+	} {
+		_, err := parsePolicy(tc.doc)
+		switch {
+		case tc.err == "" && err != nil:
+			t.Errorf("%.80s: %v", tc.doc, err)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err) || !hasCode(err, codeValidation)):
+			t.Errorf("%.80s: %v, want %q", tc.doc, err, tc.err)
+		}
+	}
+}
+
+func TestPolicyEvaluate(t *testing.T) {
+	doc, err := parsePolicy(`{"Statement":[
+		{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"dynamodb:Get*","Resource":"` + arnItems + `"},
+		{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::777788889999:user/u"},"Action":"dynamodb:*","Resource":"*"},
+		{"Effect":"Allow","Principal":"*","Action":"dynamodb:Query","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},
+		{"Effect":"Deny","Principal":"*","Action":"dynamodb:DeleteTable","Resource":"arn:aws:dynamodb:*:*:table/it?ms"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		account, action, resource string
+		want                      decision
+	}{
+		{otherAccount, "GetItem", arnItems, decideAllow},
+		{otherAccount, "getitem", arnItems, decideAllow},
+		{otherAccount, "PutItem", arnItems, decideNone},
+		{otherAccount, "GetItem", arnItems + "x", decideNone},
+		{"777788889999", "GetItem", arnItems, decideNone}, // a user ARN matches no unkai caller
+		{otherAccount, "Query", arnItems, decideNone},     // conditional Allow grants nothing
+		{testAccount, "DeleteTable", arnItems, decideDeny},
+		{otherAccount, "DeleteTable", arnItems, decideDeny},
+	} {
+		if got := doc.evaluate(tc.account, tc.action, tc.resource); got != tc.want {
+			t.Errorf("%s %s %s: %d, want %d", tc.account, tc.action, tc.resource, got, tc.want)
+		}
+	}
+}
+
+func TestResourcePolicyOperations(t *testing.T) {
+	f := newFixture(t)
+	f.mustCall(t, "CreateTable", itemsTable)
+	streamArn, _ := f.streamTable(t, "streamed", "NEW_IMAGE")
+	doc2 := strings.Replace(allowOther, `"dynamodb:GetItem",`, ``, 1)
+	f.run(t, []wireCase{
+		{"GetResourcePolicy", `{"ResourceArn":"` + arnItems + `"}`, 400, []string{"PolicyNotFoundException", "Resource-based policy not found for the provided ResourceArn: " + arnItems}, nil},
+		{"DeleteResourcePolicy", `{"ResourceArn":"` + arnItems + `"}`, 200, nil, []string{"RevisionId"}},
+		{"DeleteResourcePolicy", `{"ResourceArn":"` + arnItems + `","ExpectedRevisionId":"123"}`, 400, []string{"PolicyNotFoundException"}, nil},
+		{"PutResourcePolicy", policyBody(arnItems, allowOther, `,"ExpectedRevisionId":"123"`), 400, []string{"PolicyNotFoundException"}, nil},
+		{"PutResourcePolicy", policyBody(arnItems, allowOther, `,"ExpectedRevisionId":"NO_POLICY"`), 200, []string{`"RevisionId":"` + rev(epoch, 0) + `"`}, nil},
+		// The same document again keeps its revision.
+		{"PutResourcePolicy", policyBody(arnItems, allowOther, ``), 200, []string{`"RevisionId":"` + rev(epoch, 0) + `"`}, nil},
+		{"PutResourcePolicy", policyBody(arnItems, doc2, `,"ExpectedRevisionId":"NO_POLICY"`), 400, []string{"PolicyNotFoundException"}, nil},
+		{"PutResourcePolicy", policyBody(arnItems, doc2, `,"ExpectedRevisionId":"`+rev(epoch, 0)+`"`), 200, []string{`"RevisionId":"` + rev(epoch, 1) + `"`}, nil},
+		{"GetResourcePolicy", `{"ResourceArn":"` + arnItems + `"}`, 200, []string{`"RevisionId":"` + rev(epoch, 1) + `"`, `dynamodb:PutItem`}, []string{"dynamodb:GetItem"}},
+		{"PutResourcePolicy", policyBody(arnItems, `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"dynamodb:PutResourcePolicy","Resource":"*"}]}`, ``), 400,
+			[]string{"ValidationException", "ConfirmRemoveSelfResourceAccess"}, nil},
+		{"PutResourcePolicy", policyBody(arnItems, `bad`, ``), 400, []string{"ValidationException", "Invalid policy document"}, nil},
+		{"PutResourcePolicy", policyBody("arn:aws:dynamodb:eu-west-1:111122223333:table/missing", allowOther, ``), 400,
+			[]string{"ResourceNotFoundException", "Requested resource not found: ResourcArn: arn:aws:dynamodb:eu-west-1:111122223333:table/missing not found"}, nil},
+		{"PutResourcePolicy", policyBody("arn:aws:dynamodb:eu-west-1:444455556666:table/items", allowOther, ``), 400, []string{"AccessDeniedException"}, nil},
+		{"PutResourcePolicy", policyBody("items", allowOther, ``), 400, []string{"ValidationException", "Invalid TableArn"}, nil},
+		// Streams carry their own policy.
+		{"PutResourcePolicy", policyBody(streamArn, `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"dynamodb:GetRecords","Resource":"`+streamArn+`"}]}`, ``), 200, nil, nil},
+		{"GetResourcePolicy", `{"ResourceArn":"` + streamArn + `"}`, 200, []string{`GetRecords`}, nil},
+		{"PutResourcePolicy", policyBody(streamArn+"x", allowOther, ``), 400, []string{"ResourceNotFoundException"}, nil},
+		{"DeleteResourcePolicy", `{"ResourceArn":"` + arnItems + `","ExpectedRevisionId":"` + rev(epoch, 1) + `"}`, 200, []string{`"RevisionId":"` + rev(epoch, 1) + `"`}, nil},
+		{"GetResourcePolicy", `{"ResourceArn":"` + arnItems + `"}`, 400, []string{"PolicyNotFoundException"}, nil},
+		// CreateTable attaches its ResourcePolicy; deleting the table deletes it.
+		{"CreateTable", withPolicy("pol", quoteJSON(allowOther)), 200, nil, nil},
+		{"GetResourcePolicy", `{"ResourceArn":"arn:aws:dynamodb:eu-west-1:111122223333:table/pol"}`, 200, []string{`"RevisionId":"`}, nil},
+		{"CreateTable", withPolicy("pol2", `"{}"`), 400, []string{"Invalid policy document"}, nil},
+		{"DeleteTable", `{"TableName":"pol"}`, 200, nil, nil},
+		{"CreateTable", strings.Replace(itemsTable, `"items"`, `"pol"`, 1), 200, nil, nil},
+		{"GetResourcePolicy", `{"ResourceArn":"arn:aws:dynamodb:eu-west-1:111122223333:table/pol"}`, 400, []string{"PolicyNotFoundException"}, nil},
+	})
+}
+
+// withPolicy is a CreateTable request for table name with a ResourcePolicy.
+func withPolicy(name, quotedDoc string) string {
+	body := strings.Replace(itemsTable, `"items"`, `"`+name+`"`, 1)
+	return strings.TrimSuffix(body, "}") + `,"ResourcePolicy":` + quotedDoc + `}`
+}
+
+// rev is the revision id of a policy written at t, bumped n times.
+func rev(t interface{ UnixMilli() int64 }, n int64) string {
+	return nextRevision(nil, t.UnixMilli()+n)
+}
+
+// TestPolicyEnforcement runs requests as the gateway does in strict mode.
+func TestPolicyEnforcement(t *testing.T) {
+	f := newFixture(t)
+	f.mustCall(t, "CreateTable", itemsTable)
+	f.mustCall(t, "PutItem", `{"TableName":"items","Item":{"pk":{"S":"a"},"sk":{"N":"1"}}}`)
+	owner := *f
+	owner.strict = true
+	other := f.as(otherAccount)
+	other.strict = true
+	get := `{"TableName":"` + arnItems + `","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}}`
+	other.run(t, []wireCase{
+		{"GetItem", get, 400, []string{"AccessDeniedException",
+			"User: arn:aws:iam::444455556666:root is not authorized to perform: dynamodb:GetItem on resource: " + arnItems + " because no resource-based policy allows the dynamodb:GetItem action"}, nil},
+		{"GetItem", `{"TableName":"items","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}}`, 400, []string{"ResourceNotFoundException"}, nil},
+	})
+	owner.mustCall(t, "PutResourcePolicy", policyBody(arnItems, allowOther, ``))
+	other.run(t, []wireCase{
+		{"GetItem", get, 200, []string{`"pk":{"S":"a"}`}, nil},
+		{"DescribeTable", `{"TableName":"` + arnItems + `"}`, 200, []string{`"TableName":"items"`}, nil},
+		{"PutItem", `{"TableName":"` + arnItems + `","Item":{"pk":{"S":"b"},"sk":{"N":"2"}}}`, 200, nil, nil},
+		{"DeleteItem", `{"TableName":"` + arnItems + `","Key":{"pk":{"S":"b"},"sk":{"N":"2"}}}`, 400, []string{"AccessDeniedException", "dynamodb:DeleteItem"}, nil},
+		{"BatchGetItem", `{"RequestItems":{"` + arnItems + `":{"Keys":[{"pk":{"S":"a"},"sk":{"N":"1"}}]}}}`, 400, []string{"AccessDeniedException", "dynamodb:BatchGetItem"}, nil},
+		{"TransactGetItems", `{"TransactItems":[{"Get":{"TableName":"` + arnItems + `","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}}}]}`, 200, []string{`"pk":{"S":"a"}`}, nil},
+		{"TransactWriteItems", `{"TransactItems":[{"Delete":{"TableName":"` + arnItems + `","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}}}]}`, 400, []string{"AccessDeniedException", "dynamodb:DeleteItem"}, nil},
+		{"UpdateTimeToLive", `{"TableName":"` + arnItems + `","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"e"}}`, 400, []string{"AccessDeniedException"}, nil},
+		{"GetResourcePolicy", `{"ResourceArn":"` + arnItems + `"}`, 400, []string{"AccessDeniedException"}, nil},
+	})
+	// The other account's write landed in the owner's table.
+	owner.run(t, []wireCase{{"GetItem", `{"TableName":"items","Key":{"pk":{"S":"b"},"sk":{"N":"2"}}}`, 200, []string{`"pk":{"S":"b"}`}, nil}})
+	// An explicit Deny refuses the owner too, but for the policy operations.
+	owner.mustCall(t, "PutResourcePolicy", policyBody(arnItems, `{"Statement":[`+
+		`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"dynamodb:*","Resource":"*"},`+
+		`{"Effect":"Deny","Principal":"*","Action":["dynamodb:Scan","dynamodb:PutResourcePolicy"],"Resource":"*"}]}`, `,"ConfirmRemoveSelfResourceAccess":true`))
+	owner.run(t, []wireCase{
+		{"Scan", `{"TableName":"items"}`, 400, []string{"AccessDeniedException", "with an explicit deny in a resource-based policy"}, nil},
+		{"Query", `{"TableName":"items","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"a"}}}`, 200, nil, nil},
+		{"GetResourcePolicy", `{"ResourceArn":"` + arnItems + `"}`, 200, nil, nil},
+		{"DeleteResourcePolicy", `{"ResourceArn":"` + arnItems + `"}`, 200, nil, nil},
+		{"Scan", `{"TableName":"items"}`, 200, nil, nil},
+	})
+	other.run(t, []wireCase{
+		{"Scan", `{"TableName":"` + arnItems + `"}`, 400, []string{"AccessDeniedException"}, nil},
+		// Unresolvable names are the handler's to refuse.
+		{"GetItem", `{"TableName":"arn:bad","Key":{"pk":{"S":"a"}}}`, 400, []string{"ValidationException", "Invalid TableArn"}, nil},
+	})
+}
+
+func FuzzParsePolicy(f *testing.F) {
+	for _, s := range []string{allowOther, `{"Statement":{"Effect":"Deny","Principal":"*","Action":"dynamodb:*","Resource":"*"}}`, `{}`, `[]`, `{"Statement":[{"Principal":{"AWS":[]}}]}`} {
+		f.Add(s, "GetItem", arnItems)
+	}
+	f.Fuzz(func(t *testing.T, doc, action, resource string) {
+		d, err := parsePolicy(doc)
+		if err != nil {
+			if !hasCode(err, codeValidation) {
+				t.Fatalf("%q: %v", doc, err)
+			}
+			return
+		}
+		d.evaluate(testAccount, action, resource)
+		globMatch(resource, action)
+	})
+}
