@@ -115,6 +115,7 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 	provided := map[*protocol.Service]protocol.Handlers{}
 	corsResolvers := map[*protocol.Service]service.CORSResolver{}
 	authorizers := map[*protocol.Service]service.Authorizer{}
+	hosts := map[string]service.HostServer{}
 	for _, f := range all.Factories() {
 		blobDir := filepath.Join(s.blobRoot, f.Name)
 		if err := os.MkdirAll(blobDir, 0o700); err != nil {
@@ -135,6 +136,11 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 			provided[api.Descriptor] = api.Handlers
 		}
 		addCORSResolver(corsResolvers, p)
+		if hs, ok := p.(service.HostServer); ok {
+			for _, kind := range hs.HostKinds() {
+				hosts[kind] = hs
+			}
+		}
 		if cfg.Auth == AuthStrict {
 			addAuthorizer(authorizers, p)
 		}
@@ -165,6 +171,7 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 		CORS:     corsResolvers,
 
 		Authorizers: authorizers,
+		Hosts:       hosts,
 	})
 	if err != nil {
 		return nil, err

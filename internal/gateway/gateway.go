@@ -78,6 +78,9 @@ type Config struct {
 	// Strict mode sets it; anonymous requests to other services are
 	// refused as unsigned.
 	Authorizers map[*protocol.Service]service.Authorizer
+	// Hosts maps host kinds (service.HostS3Website, ...) to the providers
+	// answering plain HTTP on such hosts; see service.HostServer.
+	Hosts map[string]service.HostServer
 }
 
 // Gateway is the http.Handler in front of every service.
@@ -93,6 +96,7 @@ type Gateway struct {
 	verifier *sigv4.Verifier
 
 	corsResolvers map[*protocol.Service]service.CORSResolver
+	hosts         map[string]service.HostServer
 }
 
 type route struct {
@@ -114,6 +118,7 @@ func New(cfg Config) (*Gateway, error) {
 		ids:      cfg.IDs,
 
 		corsResolvers: cfg.CORS,
+		hosts:         cfg.Hosts,
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
@@ -181,13 +186,27 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if detected && (res.Website || res.Invoke) {
+		// Plain HTTP on a provider's own host (a bucket's website, a
+		// deployed API): no signature, no operation; the provider answers.
+		kind, name := service.HostS3Website, res.Bucket
+		if res.Invoke {
+			kind, name = service.HostExecuteAPI, res.APIID
+		}
+		if hs := g.hosts[kind]; hs != nil {
+			rt = g.routes[res.Service]
+			call.RequestID = g.newRequestID(res.Service)
+			setRequestIDHeaders(rec.Header(), res.Service, call.RequestID, g.ids)
+			hs.ServeHost(rec, r, service.HostRequest{Kind: kind, Name: name, Region: res.Region})
+			return
+		}
+	}
 	var svc *protocol.Service
 	if detected {
 		svc = res.Service
 		toPathStyle(r, res)
-		if res.Invoke {
-			// Calls to deployed APIs are API Gateway's data plane,
-			// which is not served yet.
+		if res.Website || res.Invoke {
+			// No provider serves this kind of host yet.
 			svc = nil
 		}
 	}
@@ -345,7 +364,7 @@ func (g *Gateway) logRequest(r *http.Request, rt *route, call *protocol.Call, sc
 		slog.Duration("latency", g.clock.Now().Sub(start)),
 		slog.String("request_id", call.RequestID),
 	)
-	if service == "" {
+	if operation == "" {
 		attrs = append(attrs, slog.String("method", r.Method), slog.String("path", r.URL.Path))
 	}
 	switch {

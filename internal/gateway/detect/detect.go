@@ -25,6 +25,13 @@ type Result struct {
 	// the codec must ignore: the stage of an API Gateway management
 	// endpoint ("/prod" in "/prod/@connections/abc").
 	BasePath string
+	// Website is true when the host is an S3 website endpoint
+	// ("<bucket>.s3-website-<region>.<domain>",
+	// "<bucket>.s3-website.<region>.<domain>"): a browser's request for the
+	// bucket's website, whatever it is signed with; Bucket names the bucket
+	// and Region the host's region.
+	Website bool
+	Region  string
 	// Invoke is true when the request calls a deployed API (API Gateway's
 	// data plane) on an execute-api host rather than a service API; Service
 	// is then the "apigateway" service, or "apigatewayv2" without it, and
@@ -59,6 +66,9 @@ func awsDomains() []string {
 // equivalent body, so the codec reads it as if untouched.
 func (d *Detector) Detect(r *http.Request) (Result, bool) {
 	h := d.parseHost(r.Host)
+	if h.website && d.s3 != nil {
+		return Result{Service: d.s3, Bucket: h.bucket(false), Website: true, Region: h.region}, true
+	}
 	if name := signingName(r); name != "" {
 		if cands := d.bySigning[name]; len(cands) > 0 {
 			return d.result(d.choose(cands, r), r, h), true

@@ -58,6 +58,8 @@ func hdr(kv ...string) map[string]string {
 type want struct {
 	service, bucket, apiID, basePath string
 	invoke                           bool
+	website                          bool
+	region                           string
 }
 
 func TestDetect(t *testing.T) {
@@ -142,6 +144,15 @@ func TestDetect(t *testing.T) {
 		{"s3control", request{"GET", "/v20180820/jobs", "123456789012.s3-control.localhost", hdr("Authorization", sigv4("s3")), ""}, want{service: "s3control"}},
 		{"s3 bucket named like a lambda path", request{"GET", "/2015-03-31/functions", local, hdr("Authorization", sigv4("s3")), ""}, want{service: "s3"}},
 
+		// S3 website endpoints, signed or not.
+		{"s3 website dash form", request{"GET", "/", "site.example.s3-website-us-east-1.localhost:4566", nil, ""}, want{service: "s3", bucket: "site.example", website: true, region: "us-east-1"}},
+		{"s3 website dot form", request{"GET", "/a/", "site.s3-website.eu-central-1.localhost", nil, ""}, want{service: "s3", bucket: "site", website: true, region: "eu-central-1"}},
+		{"s3 website no region", request{"HEAD", "/", "site.s3-website.localhost", nil, ""}, want{service: "s3", bucket: "site", website: true}},
+		{"s3 website aws host", request{"GET", "/x", "site.s3-website-us-gov-west-1.amazonaws.com", nil, ""}, want{service: "s3", bucket: "site", website: true, region: "us-gov-west-1"}},
+		{"s3 website signed", request{"GET", "/", "site.s3-website-us-west-2.localhost", hdr("Authorization", sigv4("s3")), ""}, want{service: "s3", bucket: "site", website: true, region: "us-west-2"}},
+		{"s3 bucket named s3-website-x", request{"GET", "/k", "my.s3-website-backup.s3.localhost", hdr("Authorization", sigv4("s3")), ""}, want{service: "s3", bucket: "my.s3-website-backup"}},
+		{"s3 bare bucket named s3-website", request{"GET", "/k", "s3-website.localhost", hdr("Authorization", sigv4("s3")), ""}, want{service: "s3", bucket: "s3-website"}},
+
 		// Not detected.
 		{"unsigned root", request{"GET", "/", local, nil, ""}, want{}},
 		{"unknown signing name", request{"GET", "/", local, hdr("Authorization", sigv4("kafka")), ""}, want{}},
@@ -159,7 +170,7 @@ func TestDetect(t *testing.T) {
 			}
 			var got want
 			if ok {
-				got = want{res.Service.Name, res.Bucket, res.APIID, res.BasePath, res.Invoke}
+				got = want{res.Service.Name, res.Bucket, res.APIID, res.BasePath, res.Invoke, res.Website, res.Region}
 			}
 			if got != tt.want {
 				t.Fatalf("got %+v, want %+v", got, tt.want)

@@ -15,6 +15,8 @@ func FuzzDetect(f *testing.F) {
 		{"GET", "my.bucket.s3.us-east-1.localhost", "/k?" + presign("s3"), "", "", "", ""},
 		{"GET", "abc.execute-api.localhost:4566", "/prod/@connections/x", sigv4("execute-api"), "", "", ""},
 		{"GET", "[::1]:4566", "/2015-03-31/functions/", "AWS AKID:sig", "", "", ""},
+		{"GET", "site.s3-website.eu-west-1.localhost", "/a/", "", "", "", ""},
+		{"HEAD", "s.s3-website-us-gov-west-1.amazonaws.com", "/", sigv4("s3"), "", "", ""},
 		{"POST", "sqs.localhost.localstack.cloud", "/service/GraniteServiceVersion20100801/operation/PutMetricData", "", "", "application/cbor", "\xbf\xff"},
 		{"POST", "x.s3-us-west-2.amazonaws.com", "/?Action=%41ssumeRole&Version=2011-06-15", "Credential=%2F%2Faws4_request", "a.b.c", "application/x-www-form-urlencoded; charset=\"", "Action=Nope"},
 	}
@@ -42,7 +44,7 @@ func FuzzDetect(f *testing.F) {
 		if ok != (res.Service != nil) {
 			t.Fatalf("ok=%v with service %v", ok, res.Service)
 		}
-		if res.Bucket != "" && !strings.Contains(strings.ToLower(host), res.Bucket) {
+		if res.Bucket != "" && !strings.Contains(asciiLower(host), res.Bucket) {
 			t.Fatalf("bucket %q not from host %q", res.Bucket, host)
 		}
 		got, err := io.ReadAll(r.Body)

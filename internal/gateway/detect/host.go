@@ -18,6 +18,10 @@ type hostInfo struct {
 	s3Label int
 	// apiID is the first label of "<apiId>.execute-api.<...>".
 	apiID string
+	// website is true for an S3 website endpoint with a bucket before its
+	// label; region is then the region the host names ("" for none).
+	website bool
+	region  string
 }
 
 // bucket returns the virtual-hosted bucket name: what precedes the S3
@@ -43,7 +47,7 @@ func (d *Detector) parseHost(hostport string) hostInfo {
 	host := stripPort(hostport)
 	host = strings.TrimSuffix(host, ".")
 	if hasUpper(host) {
-		host = strings.ToLower(host)
+		host = asciiLower(host)
 	}
 	if host == "" {
 		return h
@@ -56,6 +60,9 @@ func (d *Detector) parseHost(hostport string) hostInfo {
 		return h
 	}
 	h.s3Label = s3LabelIndex(h.rest, !h.local)
+	if i, region, ok := websiteLabel(h.rest); ok {
+		h.s3Label, h.website, h.region = i, true, region
+	}
 	if h.s3Label < 0 {
 		if i := strings.IndexByte(h.rest, '.'); i > 0 {
 			if next := h.rest[i+1:]; next == "execute-api" || strings.HasPrefix(next, "execute-api.") {
@@ -97,6 +104,50 @@ func s3LabelIndex(rest string, legacy bool) int {
 	return -1
 }
 
+// websiteLabel finds an S3 website endpoint label at the end of rest:
+// "<bucket>.s3-website-<region>", "<bucket>.s3-website.<region>" or
+// "<bucket>.s3-website". It reports where the label starts and the region;
+// false when rest ends otherwise or no bucket precedes the label.
+func websiteLabel(rest string) (int, string, bool) {
+	const label = "s3-website"
+	i := strings.LastIndexByte(rest, '.')
+	last := rest[i+1:]
+	switch {
+	case i > 0 && last == label:
+		return i + 1, "", true
+	case i > 0 && strings.HasPrefix(last, label+"-") && isRegion(last[len(label)+1:]):
+		return i + 1, last[len(label)+1:], true
+	case i > 0 && isRegion(last):
+		j := strings.LastIndexByte(rest[:i], '.')
+		if j > 0 && rest[j+1:i] == label {
+			return j + 1, last, true
+		}
+	}
+	return 0, "", false
+}
+
+// isRegion reports whether s looks like a region code ("us-east-1",
+// "us-gov-west-1"): lower-case words joined by dashes, ending in a number.
+func isRegion(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 {
+		return false
+	}
+	for i, p := range parts {
+		if p == "" {
+			return false
+		}
+		for j := 0; j < len(p); j++ {
+			c := p[j]
+			digit := '0' <= c && c <= '9'
+			if i == len(parts)-1 && !digit || i < len(parts)-1 && !('a' <= c && c <= 'z') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // stripPort removes a port and IPv6 brackets.
 func stripPort(hostport string) string {
 	if strings.HasPrefix(hostport, "[") {
@@ -109,6 +160,18 @@ func stripPort(hostport string) string {
 		return hostport[:i]
 	}
 	return hostport
+}
+
+// asciiLower lower-cases s's ASCII letters and leaves every other byte
+// alone (strings.ToLower would turn invalid UTF-8 into U+FFFD).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func hasUpper(s string) bool {
