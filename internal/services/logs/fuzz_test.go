@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"errors"
 	"testing"
 )
 
@@ -75,5 +76,39 @@ func FuzzDecodeRecords(f *testing.F) {
 		}
 		_, _ = decodeGroup(b)
 		_, _, _ = eventPos(b)
+	})
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{
+		"fields @timestamp, @message | sort @timestamp desc | limit 20",
+		`filter @message like /(?i)error/ and status >= 500 | stats count(*) as n, pct(ms, 99) by bin(5m), host`,
+		`parse @message "* [*] *" as a, b, c | display a, b`,
+		`parse @message /user=(?<u>\w+)/ | dedup u | fields concat(u, "-", strlen(u)) as x`,
+		"fields `odd-name`, -a ^ 2 % 3 | filter a not in [1, 'x'] or not ispresent(b)",
+		"# comment\nstats avg(x) / count(*) by datefloor(@timestamp, 1mo)",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := parseQuery(s)
+		if err != nil {
+			var qe *queryError
+			if !errors.As(err, &qe) || qe.start < 0 || qe.start > len(s) || qe.end < qe.start {
+				t.Fatalf("error %v for %q", err, s)
+			}
+			return
+		}
+		// A parsed query runs over an event without panicking.
+		sink := &sinkStage{cap: 10}
+		var n int64
+		head, cols := plan(q, sink, &n)
+		ev := &queryEvent{account: "1", group: "/aws/lambda/g", stream: "s", ts: 1000, msg: `{"a":1,"b":"x","c":[1,{"d":2}]}`}
+		head.push(&row{ev: ev})
+		head.push(&row{ev: &queryEvent{msg: "REPORT RequestId: r\tDuration: 1.5 ms\tMemory Size: 128 MB", group: "/aws/lambda/g"}})
+		head.finish()
+		for _, r := range sink.rows {
+			resultFields(r, cols)
+		}
 	})
 }

@@ -135,6 +135,9 @@ func (p *Provider) DeleteLogGroup(ctx context.Context, in *logsapi.DeleteLogGrou
 			if _, err := deletePrefix(ctx, tx, ks.streams(name), 0); err != nil {
 				return err
 			}
+			if _, err := deletePrefix(ctx, tx, ks.metricFilters(name), 0); err != nil {
+				return err
+			}
 			done = true
 			return tx.Delete(ks.group(name))
 		})
@@ -227,7 +230,11 @@ func (p *Provider) DescribeLogGroups(ctx context.Context, in *logsapi.DescribeLo
 					return err
 				}
 				lg.StoredBytes = ptr(stored)
-				lg.MetricFilterCount = ptr(int64(0))
+				filters, err := countPrefix(ctx, tx, ks.metricFilters(name), 0)
+				if err != nil {
+					return err
+				}
+				lg.MetricFilterCount = ptr(int64(filters))
 				lg.LogGroupArn = ptr(groupARN(sc, name))
 				lg.LogGroupClass = ptr(class)
 				if g.Retention > 0 {

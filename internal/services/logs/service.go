@@ -1,6 +1,7 @@
 // Package logs is unkai's CloudWatch Logs provider: log groups and streams,
-// retention, tags, and the event store that PutLogEvents writes and
-// GetLogEvents and FilterLogEvents read.
+// retention, tags, the event store that PutLogEvents writes and
+// GetLogEvents and FilterLogEvents read, Logs Insights queries over it
+// (query*.go, insights*.go), saved query definitions and metric filters.
 //
 // State lives in the shared key-value store under storage.Key("logs",
 // account, region, ...): one record per group and per stream, and one key
@@ -24,11 +25,12 @@ const Name = "logs"
 
 // Provider serves the CloudWatch Logs API.
 type Provider struct {
-	store storage.Store
-	clock clock.Clock
-	ids   ids.Generator
-	log   *slog.Logger
-	h     logsapi.Handlers
+	store  storage.Store
+	clock  clock.Clock
+	ids    ids.Generator
+	log    *slog.Logger
+	h      logsapi.Handlers
+	runner *queryRunner
 }
 
 // Factory returns the factory the server provisions the provider with.
@@ -54,24 +56,36 @@ func New(d service.Deps) (*Provider, error) {
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
+	p.runner = newQueryRunner(p.log, p.clock)
 	p.h = logsapi.Handlers{
-		CreateLogGroup:        p.CreateLogGroup,
-		DeleteLogGroup:        p.DeleteLogGroup,
-		DescribeLogGroups:     p.DescribeLogGroups,
-		PutRetentionPolicy:    p.PutRetentionPolicy,
-		DeleteRetentionPolicy: p.DeleteRetentionPolicy,
-		CreateLogStream:       p.CreateLogStream,
-		DeleteLogStream:       p.DeleteLogStream,
-		DescribeLogStreams:    p.DescribeLogStreams,
-		PutLogEvents:          p.PutLogEvents,
-		GetLogEvents:          p.GetLogEvents,
-		FilterLogEvents:       p.FilterLogEvents,
-		TagLogGroup:           p.TagLogGroup,
-		UntagLogGroup:         p.UntagLogGroup,
-		ListTagsLogGroup:      p.ListTagsLogGroup,
-		TagResource:           p.TagResource,
-		UntagResource:         p.UntagResource,
-		ListTagsForResource:   p.ListTagsForResource,
+		CreateLogGroup:           p.CreateLogGroup,
+		DeleteLogGroup:           p.DeleteLogGroup,
+		DescribeLogGroups:        p.DescribeLogGroups,
+		PutRetentionPolicy:       p.PutRetentionPolicy,
+		DeleteRetentionPolicy:    p.DeleteRetentionPolicy,
+		CreateLogStream:          p.CreateLogStream,
+		DeleteLogStream:          p.DeleteLogStream,
+		DescribeLogStreams:       p.DescribeLogStreams,
+		PutLogEvents:             p.PutLogEvents,
+		GetLogEvents:             p.GetLogEvents,
+		FilterLogEvents:          p.FilterLogEvents,
+		TagLogGroup:              p.TagLogGroup,
+		UntagLogGroup:            p.UntagLogGroup,
+		ListTagsLogGroup:         p.ListTagsLogGroup,
+		TagResource:              p.TagResource,
+		UntagResource:            p.UntagResource,
+		ListTagsForResource:      p.ListTagsForResource,
+		StartQuery:               p.StartQuery,
+		GetQueryResults:          p.GetQueryResults,
+		StopQuery:                p.StopQuery,
+		DescribeQueries:          p.DescribeQueries,
+		PutQueryDefinition:       p.PutQueryDefinition,
+		DescribeQueryDefinitions: p.DescribeQueryDefinitions,
+		DeleteQueryDefinition:    p.DeleteQueryDefinition,
+		PutMetricFilter:          p.PutMetricFilter,
+		DescribeMetricFilters:    p.DescribeMetricFilters,
+		DeleteMetricFilter:       p.DeleteMetricFilter,
+		TestMetricFilter:         p.TestMetricFilter,
 	}
 	return p, nil
 }
@@ -84,4 +98,10 @@ func (p *Provider) APIs() []service.API {
 	return []service.API{{Descriptor: logsapi.Descriptor, Handlers: &p.h}}
 }
 
-var _ service.Provider = (*Provider)(nil)
+var (
+	_ service.Provider     = (*Provider)(nil)
+	_ service.Starter      = (*Provider)(nil)
+	_ service.Stopper      = (*Provider)(nil)
+	_ service.Resetter     = (*Provider)(nil)
+	_ service.LoopReporter = (*Provider)(nil)
+)

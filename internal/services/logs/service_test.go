@@ -29,7 +29,10 @@ func TestProvider(t *testing.T) {
 		{"PutLogEvents", true}, {"GetLogEvents", true}, {"FilterLogEvents", true},
 		{"TagLogGroup", true}, {"UntagLogGroup", true}, {"ListTagsLogGroup", true},
 		{"TagResource", true}, {"UntagResource", true}, {"ListTagsForResource", true},
-		{"StartQuery", false}, {"PutMetricFilter", false},
+		{"StartQuery", true}, {"GetQueryResults", true}, {"StopQuery", true}, {"DescribeQueries", true},
+		{"PutQueryDefinition", true}, {"DescribeQueryDefinitions", true}, {"DeleteQueryDefinition", true},
+		{"PutMetricFilter", true}, {"DescribeMetricFilters", true}, {"DeleteMetricFilter", true},
+		{"TestMetricFilter", true}, {"GetLogRecord", false}, {"PutSubscriptionFilter", false},
 	}
 	for _, tt := range tests {
 		if got := apis[0].Handlers.Lookup(tt.op) != nil; got != tt.served {

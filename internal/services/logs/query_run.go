@@ -1,0 +1,478 @@
+package logs
+
+import (
+	"container/heap"
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/unkai-cloud/unkai/internal/clock"
+	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/service"
+	"github.com/unkai-cloud/unkai/internal/storage"
+)
+
+// Limits and lifetimes of Logs Insights queries, as AWS documents them.
+const (
+	queryTimeout     = 60 * time.Minute
+	queryRetention   = 7 * 24 * time.Hour
+	maxConcurrent    = 30
+	defaultQueryRows = 1000
+	maxQueryGroups   = 50
+	sweepEvery       = time.Minute
+	sweepBatch       = 1000
+)
+
+// queryRunner runs queries in the background. Queries started before
+// Start run too: the runner's context is made with the provider.
+type queryRunner struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	loops  *service.Loops
+
+	mu      sync.Mutex
+	running map[string]runningQuery // by account/region/id
+}
+
+type runningQuery struct {
+	sc     scope.Scope
+	cancel context.CancelFunc
+}
+
+func newQueryRunner(log *slog.Logger, c clock.Clock) *queryRunner {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &queryRunner{ctx: ctx, cancel: cancel, loops: service.NewLoops(log, c), running: map[string]runningQuery{}}
+}
+
+func runKey(sc scope.Scope, id string) string { return sc.Account + "/" + sc.Region + "/" + id }
+
+// activeIn counts the running queries of an account.
+func (r *queryRunner) activeIn(account string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, q := range r.running {
+		if q.sc.Account == account {
+			n++
+		}
+	}
+	return n
+}
+
+// stop cancels a running query; false when it is not running here.
+func (r *queryRunner) stop(sc scope.Scope, id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	q, ok := r.running[runKey(sc, id)]
+	if ok {
+		q.cancel()
+	}
+	return ok
+}
+
+// stopAll cancels every running query (reset).
+func (r *queryRunner) stopAll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, q := range r.running {
+		q.cancel()
+	}
+}
+
+// launch runs query id of sc in the background.
+func (p *Provider) launch(sc scope.Scope, id string, rec *queryRecord, q *query) {
+	r := p.runner
+	ctx, cancel := context.WithTimeout(r.ctx, queryTimeout)
+	ctx = scope.With(ctx, sc)
+	key := runKey(sc, id)
+	r.mu.Lock()
+	r.running[key] = runningQuery{sc: sc, cancel: cancel}
+	r.mu.Unlock()
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		defer func() {
+			r.mu.Lock()
+			delete(r.running, key)
+			r.mu.Unlock()
+			cancel()
+		}()
+		if err := p.runQuery(ctx, sc, id, rec, q); err != nil && r.ctx.Err() == nil {
+			p.log.Error("logs insights query", "query", id, "error", err)
+		}
+	}()
+}
+
+// runQuery runs a query and stores its outcome.
+func (p *Provider) runQuery(ctx context.Context, sc scope.Scope, id string, rec *queryRecord, q *query) error {
+	ks := newKeyspace(sc.Account, sc.Region)
+	// Work on a copy: the caller's record may be read concurrently.
+	cp := *rec
+	rec = &cp
+	if err := p.setQueryStatus(ctx, ks, id, qRunning); err != nil {
+		return err
+	}
+	res, err := p.execute(ctx, sc, rec, q)
+	// The provider stopping leaves the query for Start to run again.
+	if p.runner.ctx.Err() != nil {
+		return nil
+	}
+	bg := context.WithoutCancel(ctx)
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		rec.Status = qTimeout
+		res = nil
+	case ctx.Err() != nil:
+		rec.Status = qCancelled
+		res = nil
+	case err != nil:
+		rec.Status = qFailed
+		res = nil
+		p.log.Error("logs insights query failed", "query", id, "error", err)
+	default:
+		rec.Status = qComplete
+	}
+	if res != nil {
+		rec.Matched, rec.Scanned, rec.Bytes, rec.Rows = res.matched, res.scanned, res.bytes, len(res.rows)
+	}
+	rec.Expires = p.clock.Now().Add(queryRetention).UnixMilli()
+	return p.store.Update(bg, func(tx storage.Txn) error {
+		cur, err := getQuery(bg, tx, ks, id)
+		if err != nil {
+			return err
+		}
+		if !cur.running() {
+			return nil // stopped while it finished
+		}
+		if rec.Status == qComplete {
+			prefix := ks.queryRows(id)
+			for i, row := range res.rows {
+				b, err := json.Marshal(row)
+				if err != nil {
+					return err
+				}
+				if err := tx.Put(rowKey(prefix, i), b); err != nil {
+					return fmt.Errorf("logs: put query row: %w", err)
+				}
+			}
+		}
+		if err := tx.Delete(queryJobKey(sc, id)); err != nil {
+			return fmt.Errorf("logs: delete query job: %w", err)
+		}
+		if err := tx.Put(queryExpiryKey(rec.Expires, sc, id), []byte{}); err != nil {
+			return fmt.Errorf("logs: put query expiry: %w", err)
+		}
+		return putQuery(tx, ks, id, rec)
+	})
+}
+
+func (p *Provider) setQueryStatus(ctx context.Context, ks keyspace, id, status string) error {
+	return p.store.Update(ctx, func(tx storage.Txn) error {
+		cur, err := getQuery(ctx, tx, ks, id)
+		if err != nil || !cur.running() {
+			return err
+		}
+		cur.Status = status
+		return putQuery(tx, ks, id, cur)
+	})
+}
+
+// queryResult is what a finished query found.
+type queryResult struct {
+	rows                    []resultRow
+	matched, scanned, bytes int64
+}
+
+// execute scans the query's groups over its time range, newest events
+// first, and pushes each event through the query's stages.
+func (p *Provider) execute(ctx context.Context, sc scope.Scope, rec *queryRecord, q *query) (*queryResult, error) {
+	ks := newKeyspace(sc.Account, sc.Region)
+	res := &queryResult{}
+	sink := &sinkStage{cap: rec.Limit}
+	head, cols := plan(q, sink, &res.matched)
+	now := p.clock.Now().UnixMilli()
+	lo := rec.Start * 1000
+	hi := (rec.End + 1) * 1000 // the end second is included
+	err := p.store.View(ctx, func(tx storage.Txn) error {
+		m := &queryMerge{}
+		defer m.close()
+		for _, g := range rec.Groups {
+			gr, err := getGroup(ctx, tx, ks, g)
+			if err != nil {
+				continue // deleted since the query started
+			}
+			start := max(lo, retentionCutoff(gr, now))
+			streams, err := groupStreams(ctx, tx, ks, g)
+			if err != nil {
+				return err
+			}
+			for _, s := range streams {
+				prefix := ks.events(g, s)
+				if start >= hi {
+					continue
+				}
+				c := &queryCursor{group: g, cursor: cursor{stream: s, it: tx.Scan(ctx, eventKey(prefix, start, 0), eventKey(prefix, hi, 0), storage.ScanOptions{Reverse: true})}}
+				m.its = append(m.its, c.it)
+				if err := c.advance(); err != nil {
+					return err
+				}
+				if c.ok {
+					m.items = append(m.items, c)
+				}
+			}
+		}
+		heap.Init(m)
+		for m.Len() > 0 {
+			c := m.items[0]
+			ev := &queryEvent{account: sc.Account, group: c.group, stream: c.stream, ts: c.cur.ts, ingest: c.cur.ingest, seq: c.cur.seq, msg: c.cur.msg}
+			if err := c.advance(); err != nil {
+				return err
+			}
+			if c.ok {
+				heap.Fix(m, 0)
+			} else {
+				heap.Pop(m)
+			}
+			res.scanned++
+			res.bytes += int64(len(ev.msg))
+			if res.scanned%1024 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if !head.push(&row{ev: ev}) {
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	head.finish()
+	for _, r := range sink.rows {
+		res.rows = append(res.rows, resultFields(r, cols))
+	}
+	return res, nil
+}
+
+// groupStreams lists a group's stream names.
+func groupStreams(ctx context.Context, r storage.Reader, ks keyspace, group string) ([]string, error) {
+	start, end := storage.PrefixRange(ks.streams(group))
+	it := r.Scan(ctx, start, end, storage.ScanOptions{})
+	defer it.Close()
+	var out []string
+	for it.Next() {
+		s, err := decodeNamedStream(it.Key(), it.Value())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s.name)
+	}
+	if err := it.Err(); err != nil {
+		return nil, fmt.Errorf("logs: scan streams: %w", err)
+	}
+	return out, nil
+}
+
+// resultFields renders a row as its columns' (field, value) pairs,
+// leaving out absent fields, with @ptr last for rows of events.
+func resultFields(r *row, cols columns) resultRow {
+	var out resultRow
+	add := func(name string) {
+		if v := r.get(name); v.k != vNull {
+			out = append(out, [2]string{name, v.str()})
+		}
+	}
+	if cols.all {
+		seen := map[string]bool{}
+		names := append([]string(nil), defaultColumns...)
+		if r.ev != nil {
+			r.ev.discover()
+			names = append(names, r.ev.order...)
+		}
+		names = append(names, r.order...)
+		for _, n := range names {
+			if !seen[n] {
+				seen[n] = true
+				add(n)
+			}
+		}
+	} else {
+		for _, n := range cols.list {
+			add(n)
+		}
+	}
+	if cols.ptr && r.ev != nil {
+		out = append(out, [2]string{fPtr, recordPointer(r.ev)})
+	}
+	if out == nil {
+		out = resultRow{}
+	}
+	return out
+}
+
+// recordPointer makes an event's @ptr: its group, stream and position,
+// opaque to clients.
+func recordPointer(e *queryEvent) string {
+	b := binary.AppendVarint(nil, e.ts)
+	b = binary.AppendUvarint(b, e.seq)
+	b = binary.AppendUvarint(b, uint64(len(e.group)))
+	b = append(b, e.group...)
+	b = append(b, e.stream...)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// queryCursor is a stream cursor that knows its group.
+type queryCursor struct {
+	cursor
+	group string
+}
+
+// queryMerge orders cursors newest event first.
+type queryMerge struct {
+	items []*queryCursor
+	its   []storage.Iterator
+}
+
+func (m *queryMerge) Len() int { return len(m.items) }
+func (m *queryMerge) Less(i, j int) bool {
+	a, b := m.items[i], m.items[j]
+	switch {
+	case a.cur.ts != b.cur.ts:
+		return a.cur.ts > b.cur.ts
+	case a.group != b.group:
+		return a.group < b.group
+	case a.stream != b.stream:
+		return a.stream < b.stream
+	}
+	return a.cur.seq > b.cur.seq
+}
+func (m *queryMerge) Swap(i, j int) { m.items[i], m.items[j] = m.items[j], m.items[i] }
+func (m *queryMerge) Push(x any)    { m.items = append(m.items, x.(*queryCursor)) }
+func (m *queryMerge) Pop() any {
+	n := len(m.items) - 1
+	c := m.items[n]
+	m.items = m.items[:n]
+	return c
+}
+
+func (m *queryMerge) close() {
+	for _, it := range m.its {
+		it.Close()
+	}
+}
+
+// Start implements service.Starter: it runs again the queries a restart
+// interrupted and starts the sweeper of expired query results.
+func (p *Provider) Start(ctx context.Context) error {
+	start, end := storage.PrefixRange(storage.Key(Name, "qjob"))
+	it := p.store.Scan(ctx, start, end, storage.ScanOptions{})
+	type job struct {
+		sc scope.Scope
+		id string
+	}
+	var jobs []job
+	for it.Next() {
+		parts, err := storage.Decode(it.Key())
+		if err != nil || len(parts) != 5 {
+			it.Close()
+			return fmt.Errorf("%w: query job key", errCorrupt)
+		}
+		var j job
+		j.sc.Account, _ = parts[2].(string)
+		j.sc.Region, _ = parts[3].(string)
+		j.id, _ = parts[4].(string)
+		jobs = append(jobs, j)
+	}
+	if err := it.Close(); err != nil {
+		return fmt.Errorf("logs: scan query jobs: %w", err)
+	}
+	for _, j := range jobs {
+		rec, err := getQuery(ctx, p.store, newKeyspace(j.sc.Account, j.sc.Region), j.id)
+		if err != nil {
+			return err
+		}
+		q, err := parseQuery(rec.Query)
+		if err != nil {
+			return fmt.Errorf("logs: stored query %s: %w", j.id, err)
+		}
+		p.launch(j.sc, j.id, rec, q)
+	}
+	r := p.runner
+	body := r.loops.Loop("insights results sweep", sweepEvery, nil, p.sweepQueries)
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		body(r.ctx)
+	}()
+	return nil
+}
+
+// Stop implements service.Stopper: it stops running queries (Start runs
+// them again) and the sweeper, and waits for them or for ctx.
+func (p *Provider) Stop(ctx context.Context) error {
+	p.runner.cancel()
+	done := make(chan struct{})
+	go func() {
+		p.runner.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Reset implements service.Resetter: the queries running over the wiped
+// state are cancelled.
+func (p *Provider) Reset(context.Context) error {
+	p.runner.stopAll()
+	return nil
+}
+
+// Loops implements service.LoopReporter.
+func (p *Provider) Loops() []service.LoopStatus { return p.runner.loops.Status() }
+
+// sweepQueries deletes the records and rows of queries past retention.
+func (p *Provider) sweepQueries(ctx context.Context) error {
+	prefix := storage.Key(Name, "qexp")
+	end := storage.AppendInt64(append([]byte(nil), prefix...), p.clock.Now().UnixMilli())
+	return p.store.Update(ctx, func(tx storage.Txn) error {
+		it := tx.Scan(ctx, prefix, end, storage.ScanOptions{Limit: sweepBatch})
+		defer it.Close()
+		for it.Next() {
+			parts, err := storage.Decode(it.Key())
+			if err != nil || len(parts) != 6 {
+				return fmt.Errorf("%w: query expiry key", errCorrupt)
+			}
+			account, _ := parts[3].(string)
+			region, _ := parts[4].(string)
+			id, _ := parts[5].(string)
+			ks := newKeyspace(account, region)
+			if err := tx.Delete(ks.query(id)); err != nil {
+				return fmt.Errorf("logs: delete query: %w", err)
+			}
+			if _, err := deletePrefix(ctx, tx, ks.queryRows(id), 0); err != nil {
+				return err
+			}
+			if err := tx.Delete(it.Key()); err != nil {
+				return fmt.Errorf("logs: delete query expiry: %w", err)
+			}
+		}
+		if err := it.Err(); err != nil {
+			return fmt.Errorf("logs: scan query expiry: %w", err)
+		}
+		return nil
+	})
+}
