@@ -116,6 +116,7 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 	corsResolvers := map[*protocol.Service]service.CORSResolver{}
 	authorizers := map[*protocol.Service]service.Authorizer{}
 	hosts := map[string]service.HostServer{}
+	peers := service.NewPeers()
 	for _, f := range all.Factories() {
 		blobDir := filepath.Join(s.blobRoot, f.Name)
 		if err := os.MkdirAll(blobDir, 0o700); err != nil {
@@ -127,6 +128,7 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 			Clock:   s.clock,
 			IDs:     idgen,
 			Logger:  s.log.With("provider", f.Name),
+			Peers:   peers,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("app: provision %s: %w", f.Name, err)
@@ -134,6 +136,7 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 		s.providers = append(s.providers, p)
 		for _, api := range p.APIs() {
 			provided[api.Descriptor] = api.Handlers
+			peers.Register(api)
 		}
 		addCORSResolver(corsResolvers, p)
 		if hs, ok := p.(service.HostServer); ok {

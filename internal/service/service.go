@@ -34,6 +34,9 @@ type Deps struct {
 	IDs ids.Generator
 	// Logger is the provider's logger (already tagged with its name).
 	Logger *slog.Logger
+	// Peers serves the other providers' APIs for in-process calls; it is
+	// filled once every provider is provisioned.
+	Peers *Peers
 }
 
 // API is one AWS API a provider serves: the generated descriptor and the

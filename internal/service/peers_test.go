@@ -1,0 +1,41 @@
+package service
+
+import (
+	"testing"
+
+	"github.com/unkai-cloud/unkai/internal/protocol"
+)
+
+type fakeHandlers struct{ name string }
+
+func (fakeHandlers) Lookup(string) protocol.HandlerFunc { return nil }
+
+func TestPeers(t *testing.T) {
+	a, b, c := &protocol.Service{Name: "a"}, &protocol.Service{Name: "b"}, &protocol.Service{Name: "c"}
+	p := NewPeers()
+	p.Register(API{Descriptor: a, Handlers: fakeHandlers{"a"}})
+	p.Register(API{Descriptor: b}) // described but not served
+	tests := []struct {
+		name  string
+		peers *Peers
+		api   *protocol.Service
+		want  string // "" means nil
+	}{
+		{"served", p, a, "a"},
+		{"no handlers", p, b, ""},
+		{"unknown", p, c, ""},
+		{"nil registry", nil, a, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := tt.peers.Handlers(tt.api)
+			got := ""
+			if h != nil {
+				got = h.(fakeHandlers).name
+			}
+			if got != tt.want {
+				t.Errorf("Handlers(%s) = %q, want %q", tt.api.Name, got, tt.want)
+			}
+		})
+	}
+}
