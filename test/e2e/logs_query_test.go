@@ -69,6 +69,7 @@ func TestLogsQueryInsights(t *testing.T) {
 		{`fields order, ms | filter ms >= 170 | sort ms desc | limit 2`, []string{"order=o-19 ms=190", "order=o-18 ms=180"}},
 		{`filter @type = "REPORT" | stats max(@maxMemoryUsed / 1000 / 1000) as mb, sum(@billedDuration) as billed`, []string{"mb=64 billed=13"}},
 	}
+	pointers := 0
 	for _, tt := range tests {
 		started, err := client.StartQuery(ctx, &cloudwatchlogs.StartQueryInput{
 			LogGroupName: aws.String(group), StartTime: aws.Int64(start), EndTime: aws.Int64(end), QueryString: aws.String(tt.query),
@@ -86,6 +87,13 @@ func TestLogsQueryInsights(t *testing.T) {
 			for _, f := range row {
 				if aws.ToString(f.Field) != "@ptr" {
 					parts = append(parts, aws.ToString(f.Field)+"="+aws.ToString(f.Value))
+					continue
+				}
+				// Each event row's pointer leads back to its record.
+				pointers++
+				rec, err := client.GetLogRecord(ctx, &cloudwatchlogs.GetLogRecordInput{LogRecordPointer: f.Value})
+				if err != nil || rec.LogRecord["@log"] != "000000000000:"+group || rec.LogRecord["@message"] == "" {
+					t.Errorf("%s: GetLogRecord(%s) = %v, %v", tt.query, aws.ToString(f.Value), rec, err)
 				}
 			}
 			got = append(got, strings.Join(parts, " "))
@@ -93,6 +101,10 @@ func TestLogsQueryInsights(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("%s:\n got %q\nwant %q", tt.query, got, tt.want)
 		}
+	}
+
+	if pointers == 0 {
+		t.Error("no result row carried @ptr")
 	}
 
 	// A malformed query: the SDK decodes queryCompileError.

@@ -2,14 +2,13 @@ package logs
 
 import (
 	"errors"
-
-	"github.com/unkai-cloud/unkai/internal/awserr"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/unkai-cloud/unkai/internal/api/logsapi"
+	"github.com/unkai-cloud/unkai/internal/awserr"
 )
 
 // runQuery starts a query over [start, end] seconds and waits for it.

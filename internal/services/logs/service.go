@@ -68,6 +68,7 @@ func New(d service.Deps) (*Provider, error) {
 		DescribeLogStreams:       p.DescribeLogStreams,
 		PutLogEvents:             p.PutLogEvents,
 		GetLogEvents:             p.GetLogEvents,
+		GetLogRecord:             p.GetLogRecord,
 		FilterLogEvents:          p.FilterLogEvents,
 		TagLogGroup:              p.TagLogGroup,
 		UntagLogGroup:            p.UntagLogGroup,
