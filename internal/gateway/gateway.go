@@ -197,6 +197,13 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rt = g.routes[res.Service]
 			call.RequestID = g.newRequestID(res.Service)
 			setRequestIDHeaders(rec.Header(), res.Service, call.RequestID, g.ids)
+			if rt != nil && rt.authorizer != nil {
+				// Strict mode: such hosts are public, so the request
+				// acts as anonymous and the provider's access rules
+				// decide. Open mode leaves the scope empty: no checks.
+				sc = scope.Scope{Region: res.Region, Anonymous: true}
+				r = r.WithContext(scope.With(r.Context(), sc))
+			}
 			hs.ServeHost(rec, r, service.HostRequest{Kind: kind, Name: name, Region: res.Region})
 			return
 		}
