@@ -17,7 +17,10 @@ const (
 // of their own (HostS3Website, HostExecuteAPI): browsers and HTTP clients
 // call them without signatures and get the provider's own responses (HTML
 // pages, a backend's answer), never an AWS API error. The gateway hands
-// such a request over, with its request id set, and only logs it.
+// such a request over, with its request id set, and only logs it. In
+// strict auth mode the request's context carries an anonymous scope, and
+// the provider's own access rules (a bucket's policy) decide; in open mode
+// it carries no scope, and nothing is checked.
 type HostServer interface {
 	// HostKinds lists the host kinds the provider serves.
 	HostKinds() []string
