@@ -31,13 +31,9 @@ func (p *Provider) FilterLogEvents(ctx context.Context, in *logsapi.FilterLogEve
 	if err != nil {
 		return nil, errInvalid("Invalid filter pattern: %v.", err)
 	}
-	var tok *pageToken
-	if in.NextToken != nil {
-		t, err := parsePageToken(*in.NextToken)
-		if err != nil {
-			return nil, errBadToken()
-		}
-		tok = &t
+	tok, err := optionalPageToken(in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	limit := pageLimit(in.Limit, maxPageEvents, maxPageEvents)
 	now := p.clock.Now().UnixMilli()
@@ -147,10 +143,17 @@ func filterStreams(ctx context.Context, r storage.Reader, ks keyspace, group str
 		}
 		return out, nil
 	}
-	start, end := storage.PrefixRange(ks.streams(group))
+	prefix := ks.streams(group)
 	if in.LogStreamNamePrefix != nil {
-		start, end = storage.PrefixRange(namePrefixKey(ks.streams(group), *in.LogStreamNamePrefix))
+		prefix = namePrefixKey(prefix, *in.LogStreamNamePrefix)
 	}
+	return streamNames(ctx, r, prefix)
+}
+
+// streamNames lists the names of the streams whose keys start with prefix
+// (a group's, or those of its streams with a name prefix).
+func streamNames(ctx context.Context, r storage.Reader, prefix []byte) ([]string, error) {
+	start, end := storage.PrefixRange(prefix)
 	it := r.Scan(ctx, start, end, storage.ScanOptions{})
 	defer it.Close()
 	var out []string

@@ -253,13 +253,9 @@ func (p *Provider) DescribeQueries(ctx context.Context, in *logsapi.DescribeQuer
 	sc := scope.From(ctx)
 	ks := newKeyspace(sc.Account, sc.Region)
 	limit := pageLimit(in.MaxResults, describeQueriesMax, describeQueriesMax)
-	var tok *pageToken
-	if in.NextToken != nil {
-		t, err := parsePageToken(*in.NextToken)
-		if err != nil {
-			return nil, errBadToken()
-		}
-		tok = &t
+	tok, err := optionalPageToken(in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	type item struct {
 		id  string

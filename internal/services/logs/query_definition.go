@@ -106,13 +106,9 @@ func (p *Provider) DescribeQueryDefinitions(ctx context.Context, in *logsapi.Des
 	sc := scope.From(ctx)
 	ks := newKeyspace(sc.Account, sc.Region)
 	limit := pageLimit(in.MaxResults, describeQueryDefsMost, describeQueryDefsMost)
-	var tok *pageToken
-	if in.NextToken != nil {
-		t, err := parsePageToken(*in.NextToken)
-		if err != nil {
-			return nil, errBadToken()
-		}
-		tok = &t
+	tok, err := optionalPageToken(in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	var defs []logsapi.QueryDefinition
 	start, end := storage.PrefixRange(ks.queryDefs())

@@ -266,21 +266,7 @@ func (p *Provider) execute(ctx context.Context, sc scope.Scope, rec *queryRecord
 
 // groupStreams lists a group's stream names.
 func groupStreams(ctx context.Context, r storage.Reader, ks keyspace, group string) ([]string, error) {
-	start, end := storage.PrefixRange(ks.streams(group))
-	it := r.Scan(ctx, start, end, storage.ScanOptions{})
-	defer it.Close()
-	var out []string
-	for it.Next() {
-		s, err := decodeNamedStream(it.Key(), it.Value())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s.name)
-	}
-	if err := it.Err(); err != nil {
-		return nil, fmt.Errorf("logs: scan streams: %w", err)
-	}
-	return out, nil
+	return streamNames(ctx, r, ks.streams(group))
 }
 
 // resultFields renders a row as its columns' (field, value) pairs,

@@ -32,7 +32,7 @@ func TestProvider(t *testing.T) {
 		{"StartQuery", true}, {"GetQueryResults", true}, {"StopQuery", true}, {"DescribeQueries", true},
 		{"PutQueryDefinition", true}, {"DescribeQueryDefinitions", true}, {"DeleteQueryDefinition", true},
 		{"PutMetricFilter", true}, {"DescribeMetricFilters", true}, {"DeleteMetricFilter", true},
-		{"TestMetricFilter", true}, {"GetLogRecord", false}, {"PutSubscriptionFilter", false},
+		{"TestMetricFilter", true}, {"GetLogRecord", true}, {"PutSubscriptionFilter", false},
 	}
 	for _, tt := range tests {
 		if got := apis[0].Handlers.Lookup(tt.op) != nil; got != tt.served {

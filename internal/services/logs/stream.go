@@ -94,13 +94,9 @@ func (p *Provider) DescribeLogStreams(ctx context.Context, in *logsapi.DescribeL
 	if byTime && in.LogStreamNamePrefix != nil {
 		return nil, errInvalid("Cannot order by LastEventTime with a logStreamNamePrefix.")
 	}
-	var tok *pageToken
-	if in.NextToken != nil {
-		t, err := parsePageToken(*in.NextToken)
-		if err != nil {
-			return nil, errBadToken()
-		}
-		tok = &t
+	tok, err := optionalPageToken(in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	desc := derefBool(in.Descending)
 	limit := pageLimit(in.Limit, describeLimit, describeLimit)

@@ -82,6 +82,19 @@ func (t pageToken) String() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// optionalPageToken reads a request's NextToken: nil when there is none,
+// and InvalidParameterException when it is not one of ours.
+func optionalPageToken(s *string) (*pageToken, error) {
+	if s == nil {
+		return nil, nil
+	}
+	t, err := parsePageToken(*s)
+	if err != nil {
+		return nil, errBadToken()
+	}
+	return &t, nil
+}
+
 func parsePageToken(s string) (pageToken, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
