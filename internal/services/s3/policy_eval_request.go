@@ -349,22 +349,9 @@ func (a *authz) authorizeDeletes(ctx context.Context, in *s3api.DeleteObjectsReq
 	if err != nil {
 		return nil, err
 	}
-	var denied map[string]bool
-	for _, c := range deleteChecks(in) {
-		err := a.check(c)
-		if err == nil {
-			continue
-		}
-		if ae := awserr.From(err); ae.Status >= 500 {
-			return nil, ae
-		}
-		if denied == nil {
-			denied = map[string]bool{}
-		}
-		denied[deleteID(c.key, c.versionID)] = true
-	}
-	if denied != nil {
-		ctx = context.WithValue(ctx, deniedDeletesKey{}, denied)
+	ctx, err = a.recordRefusals(ctx, deniedDeletesKey{}, deleteChecks(in), func(c authCheck) string { return deleteID(c.key, c.versionID) })
+	if err != nil {
+		return nil, err
 	}
 	return a.actAsOwner(ctx, deref(in.Bucket))
 }
@@ -621,6 +608,14 @@ var _ service.Authorizer = (*Provider)(nil)
 // for them (bypassGovernance), and a delete or retention change that
 // needed the bypass is then refused as Object Lock refuses it.
 func (a *authz) checkBypass(ctx context.Context, checks []authCheck) (context.Context, error) {
+	return a.recordRefusals(ctx, bypassDeniedKey{}, checks, func(c authCheck) string { return c.key })
+}
+
+// recordRefusals decides checks one by one without refusing the request:
+// the ids (id(check)) of those refused are stored in ctx under ctxKey as a
+// map[string]bool for the handler. Only a failure of the evaluator itself
+// is returned.
+func (a *authz) recordRefusals(ctx context.Context, ctxKey any, checks []authCheck, id func(authCheck) string) (context.Context, error) {
 	var denied map[string]bool
 	for _, c := range checks {
 		err := a.check(c)
@@ -633,10 +628,10 @@ func (a *authz) checkBypass(ctx context.Context, checks []authCheck) (context.Co
 		if denied == nil {
 			denied = map[string]bool{}
 		}
-		denied[c.key] = true
+		denied[id(c)] = true
 	}
 	if denied != nil {
-		ctx = context.WithValue(ctx, bypassDeniedKey{}, denied)
+		ctx = context.WithValue(ctx, ctxKey, denied)
 	}
 	return ctx, nil
 }
