@@ -56,6 +56,15 @@ func WithStrictAuth(accessKeyID, secret string) Option {
 	}
 }
 
+// WithStrictKey adds a key pair strict mode accepts besides WithStrictAuth's,
+// so that a test can sign as several accounts (a 12-digit access key id is
+// its own account). AWSConfig keeps signing with WithStrictAuth's pair.
+func WithStrictKey(accessKeyID, secret string) Option {
+	return func(s *settings) {
+		s.cfg.Keys = append(s.cfg.Keys, app.KeyPair{AccessKeyID: accessKeyID, SecretAccessKey: secret})
+	}
+}
+
 // WithAccessKey sets the access key AWSConfig signs with (in open mode any
 // secret works; a 12-digit key selects that account).
 func WithAccessKey(accessKeyID string) Option {

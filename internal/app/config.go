@@ -39,6 +39,31 @@ type Config struct {
 	// verifies signatures with.
 	AccessKeyID     string
 	SecretAccessKey string
+	// Keys are more key pairs strict mode accepts (--keys), so that several
+	// accounts can sign: a 12-digit access key id is its own account.
+	Keys []KeyPair
+}
+
+// KeyPair is an access key id and its secret.
+type KeyPair struct {
+	AccessKeyID     string
+	SecretAccessKey string
+}
+
+// parseKeys reads "ID:SECRET[,ID:SECRET...]".
+func parseKeys(s string) ([]KeyPair, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []KeyPair
+	for _, pair := range strings.Split(s, ",") {
+		id, secret, ok := strings.Cut(strings.TrimSpace(pair), ":")
+		if !ok || id == "" || secret == "" {
+			return nil, errors.New("--keys takes ACCESS_KEY_ID:SECRET pairs separated by commas")
+		}
+		out = append(out, KeyPair{AccessKeyID: id, SecretAccessKey: secret})
+	}
+	return out, nil
 }
 
 // DefaultDataDir returns $XDG_DATA_HOME/unkai, or ~/.local/share/unkai.
@@ -79,7 +104,12 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&level, "log-level", env("UNKAI_LOG_LEVEL", "info"), "debug, info, warn or error (UNKAI_LOG_LEVEL)")
 	fs.StringVar(&cfg.AccessKeyID, "access-key-id", env("UNKAI_ACCESS_KEY_ID", ""), "root access key id for --auth=strict (UNKAI_ACCESS_KEY_ID)")
 	fs.StringVar(&cfg.SecretAccessKey, "secret-access-key", env("UNKAI_SECRET_ACCESS_KEY", ""), "root secret key for --auth=strict (UNKAI_SECRET_ACCESS_KEY)")
+	var keys string
+	fs.StringVar(&keys, "keys", env("UNKAI_KEYS", ""), "more key pairs for --auth=strict, ID:SECRET[,ID:SECRET...]; a 12-digit id is its own account (UNKAI_KEYS)")
 	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if cfg.Keys, err = parseKeys(keys); err != nil {
 		return Config{}, err
 	}
 	if fs.NArg() > 0 {
@@ -91,8 +121,8 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	switch cfg.Auth {
 	case AuthOpen:
 	case AuthStrict:
-		if cfg.AccessKeyID == "" || cfg.SecretAccessKey == "" {
-			return Config{}, errors.New("--auth=strict needs --access-key-id and --secret-access-key (or UNKAI_ACCESS_KEY_ID and UNKAI_SECRET_ACCESS_KEY)")
+		if (cfg.AccessKeyID == "") != (cfg.SecretAccessKey == "") || cfg.AccessKeyID == "" && len(cfg.Keys) == 0 {
+			return Config{}, errors.New("--auth=strict needs --access-key-id and --secret-access-key (or UNKAI_ACCESS_KEY_ID and UNKAI_SECRET_ACCESS_KEY), or --keys")
 		}
 	default:
 		return Config{}, fmt.Errorf("--auth must be %q or %q, not %q", AuthOpen, AuthStrict, cfg.Auth)

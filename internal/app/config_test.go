@@ -3,6 +3,7 @@ package app
 import (
 	"io"
 	"log/slog"
+	"reflect"
 	"testing"
 )
 
@@ -28,6 +29,14 @@ func TestParseConfig(t *testing.T) {
 			want: Config{Addr: "127.0.0.1:2", DataDir: "/d", Auth: AuthOpen, LogLevel: slog.LevelDebug}},
 		{name: "strict with keys", args: []string{"--auth=strict"}, env: map[string]string{"HOME": "/h", "UNKAI_ACCESS_KEY_ID": "AK", "UNKAI_SECRET_ACCESS_KEY": "SK"},
 			want: Config{Addr: "127.0.0.1:4566", DataDir: "/h/.local/share/unkai", Auth: AuthStrict, LogLevel: slog.LevelInfo, AccessKeyID: "AK", SecretAccessKey: "SK"}},
+		{name: "strict with several keys", args: []string{"--auth=strict", "--keys", "111122223333:a/b+c, 444455556666:x"}, env: map[string]string{"HOME": "/h"},
+			want: Config{Addr: "127.0.0.1:4566", DataDir: "/h/.local/share/unkai", Auth: AuthStrict, LogLevel: slog.LevelInfo,
+				Keys: []KeyPair{{"111122223333", "a/b+c"}, {"444455556666", "x"}}}},
+		{name: "keys from env", args: []string{"--auth=strict"}, env: map[string]string{"HOME": "/h", "UNKAI_KEYS": "AK:SK"},
+			want: Config{Addr: "127.0.0.1:4566", DataDir: "/h/.local/share/unkai", Auth: AuthStrict, LogLevel: slog.LevelInfo, Keys: []KeyPair{{"AK", "SK"}}}},
+		{name: "malformed keys", args: []string{"--keys", "AK"}, env: map[string]string{"HOME": "/h"}, wantErr: true},
+		{name: "empty secret", args: []string{"--keys", "AK:"}, env: map[string]string{"HOME": "/h"}, wantErr: true},
+		{name: "strict with half a root pair", args: []string{"--auth=strict", "--access-key-id", "AK", "--keys", "B:C"}, env: map[string]string{"HOME": "/h"}, wantErr: true},
 		{name: "strict without keys", args: []string{"--auth=strict"}, env: map[string]string{"HOME": "/h"}, wantErr: true},
 		{name: "unknown auth", args: []string{"--auth=maybe"}, env: map[string]string{"HOME": "/h"}, wantErr: true},
 		{name: "bad level", args: []string{"--log-level=loud"}, env: map[string]string{"HOME": "/h"}, wantErr: true},
@@ -45,7 +54,7 @@ func TestParseConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tc.want {
+			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
 			}
 		})

@@ -23,7 +23,14 @@ func newAuthenticator(cfg Config, c clock.Clock) (gateway.Authenticator, error) 
 	if cfg.Auth != AuthStrict {
 		return gateway.NewOpenAuth(), nil
 	}
-	return gateway.NewStrictAuth([]gateway.Key{{AccessKeyID: cfg.AccessKeyID, SecretAccessKey: cfg.SecretAccessKey}}, c.Now)
+	var keys []gateway.Key
+	if cfg.AccessKeyID != "" {
+		keys = append(keys, gateway.Key{AccessKeyID: cfg.AccessKeyID, SecretAccessKey: cfg.SecretAccessKey})
+	}
+	for _, k := range cfg.Keys {
+		keys = append(keys, gateway.Key{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey})
+	}
+	return gateway.NewStrictAuth(keys, c.Now)
 }
 
 // addCORSResolver routes the cross-origin decisions for p's APIs to p when it

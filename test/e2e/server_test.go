@@ -142,6 +142,33 @@ func TestHTTPSOnTheSamePort(t *testing.T) {
 	}
 }
 
+// TestStrictSeveralAccounts checks that strict mode accepts each key pair
+// it is given, each signing as its own account.
+func TestStrictSeveralAccounts(t *testing.T) {
+	ctx := context.Background()
+	srv := unkaitest.Start(t, unkaitest.WithStrictAuth("111122223333", "secret-a"),
+		unkaitest.WithStrictKey("444455556666", "secret-b"))
+	for _, tc := range []struct {
+		key, secret, account, code string
+	}{
+		{"111122223333", "secret-a", "111122223333", ""},
+		{"444455556666", "secret-b", "444455556666", ""},
+		{"444455556666", "secret-a", "", "SignatureDoesNotMatch"},
+		{"777788889999", "secret-b", "", "InvalidClientTokenId"},
+	} {
+		cfg := srv.AWSConfig()
+		cfg.Credentials = credentials.NewStaticCredentialsProvider(tc.key, tc.secret, "")
+		out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if tc.code != "" {
+			apiError(t, err, tc.code, http.StatusForbidden)
+			continue
+		}
+		if err != nil || aws.ToString(out.Account) != tc.account {
+			t.Errorf("key %s: %+v, %v", tc.key, out, err)
+		}
+	}
+}
+
 func TestStrictAuth(t *testing.T) {
 	ctx := context.Background()
 	srv := unkaitest.Start(t, unkaitest.WithStrictAuth("AKIDUNKAISTRICT", "s3cr3t"))
