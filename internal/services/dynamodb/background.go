@@ -32,7 +32,9 @@ import (
 //   - jobReplica, table: a new global table replica being filled from its
 //     source region (replica.go); Start restarts the copy;
 //   - jobPITR, table: a table with point-in-time recovery on, whose
-//     history the PITR sweeper trims (pitr_sweep.go).
+//     history the PITR sweeper trims (pitr_sweep.go);
+//   - jobExport, id and jobImport, id: an export to or import from S3 in
+//     progress (export.go, import.go); Start runs it again from the start.
 const (
 	jobTTL     = "ttl"
 	jobBackup  = "backup"
@@ -162,6 +164,12 @@ func (p *Provider) Start(ctx context.Context) error {
 		return err
 	}
 	// --- end global tables ---
+	if err := p.resumeExports(ctx); err != nil { // export_run.go
+		return err
+	}
+	if err := p.resumeImports(ctx); err != nil { // import_run.go
+		return err
+	}
 	p.bg.run(p.bg.every("ttl sweep", sweepInterval, true, p.sweepTTL))
 	p.bg.run(p.bg.every("stream retention sweep", streamSweepInterval, false, p.sweepStreams))
 	p.bg.run(p.bg.every("pitr sweep", pitrSweepInterval, false, p.sweepPITR))

@@ -195,11 +195,6 @@ func (p *Provider) copyPointInTime(ctx context.Context, sc scope.Scope, target s
 			gone = true
 			return nil
 		}
-		sch := schemaOf(&src.Desc)
-		picks, err := changesSince(ctx, snap, sc, sch, job.Time)
-		if err != nil {
-			return err
-		}
 		var batch []attr.Item
 		size := 0
 		flush := func(force bool) error {
@@ -223,46 +218,13 @@ func (p *Provider) copyPointInTime(ctx context.Context, sc scope.Scope, target s
 			batch, size = batch[:0], 0
 			return err
 		}
-		add := func(item attr.Item) error {
+		err = itemsAt(ctx, snap, sc, src, job.Time, func(item attr.Item) error {
 			batch = append(batch, item)
 			size += attr.ItemSize(item)
 			return flush(false)
-		}
-		prefix := itemsPrefix(sc, job.Source)
-		start, end := storage.PrefixRange(prefix)
-		it := snap.Scan(ctx, start, end, storage.ScanOptions{})
-		defer it.Close()
-		for it.Next() {
-			k := it.Key()
-			item := attr.Item(nil)
-			if pick, ok := picks[string(k[len(prefix):])]; ok {
-				delete(picks, string(k[len(prefix):]))
-				item = pick.old
-			} else if item, err = attr.UnmarshalItem(it.Value()); err != nil {
-				return internalf("decode item: %w", err)
-			}
-			if item == nil {
-				continue
-			}
-			if err := add(item); err != nil {
-				return err
-			}
-		}
-		if err := it.Err(); err != nil {
-			return awserr.Internal(err)
-		}
-		// Keys that held an item at the restore time but hold none now.
-		rest := make([]string, 0, len(picks))
-		for mk, pick := range picks {
-			if pick.old != nil {
-				rest = append(rest, mk)
-			}
-		}
-		sort.Strings(rest)
-		for _, mk := range rest {
-			if err := add(picks[mk].old); err != nil {
-				return err
-			}
+		})
+		if err != nil {
+			return err
 		}
 		return flush(true)
 	})
@@ -271,6 +233,57 @@ func (p *Provider) copyPointInTime(ctx context.Context, sc scope.Scope, target s
 	}
 	p.bg.log.Error("point-in-time restore: source history gone, dropping the target", "table", target, "source", job.Source)
 	return p.abandonRestore(ctx, sc, target, job.Source)
+}
+
+// itemsAt calls fn with each item of the table src as it was at time at,
+// read from snap: the items as they are now, except those the history
+// (pitr.go) shows written after at, which take their state at that time
+// (absent when they did not exist). Items come in key order, then the keys
+// that held an item at that time but hold none now, in encoded key order.
+// The caller checks that src's PITR window covers at.
+func itemsAt(ctx context.Context, snap storage.Txn, sc scope.Scope, src *tableRecord, at time.Time, fn func(attr.Item) error) error {
+	name := deref(src.Desc.TableName)
+	picks, err := changesSince(ctx, snap, sc, schemaOf(&src.Desc), at)
+	if err != nil {
+		return err
+	}
+	prefix := itemsPrefix(sc, name)
+	start, end := storage.PrefixRange(prefix)
+	it := snap.Scan(ctx, start, end, storage.ScanOptions{})
+	defer it.Close()
+	for it.Next() {
+		k := it.Key()
+		item := attr.Item(nil)
+		if pick, ok := picks[string(k[len(prefix):])]; ok {
+			delete(picks, string(k[len(prefix):]))
+			item = pick.old
+		} else if item, err = attr.UnmarshalItem(it.Value()); err != nil {
+			return internalf("decode item: %w", err)
+		}
+		if item == nil {
+			continue
+		}
+		if err := fn(item); err != nil {
+			return err
+		}
+	}
+	if err := it.Err(); err != nil {
+		return awserr.Internal(err)
+	}
+	// Keys that held an item at that time but hold none now.
+	rest := make([]string, 0, len(picks))
+	for mk, pick := range picks {
+		if pick.old != nil {
+			rest = append(rest, mk)
+		}
+	}
+	sort.Strings(rest)
+	for _, mk := range rest {
+		if err := fn(picks[mk].old); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // abandonRestore deletes a CREATING target whose restore cannot finish,

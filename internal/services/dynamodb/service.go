@@ -3,8 +3,8 @@
 // expressions, Query and Scan, batches and transactions, PartiQL
 // statements (translated by package partiql into the same item requests),
 // DynamoDB Streams (the streamsdynamodb API, see stream.go), time to live,
-// on-demand backups and global tables (replica.go), all on the storage
-// interface.
+// on-demand backups, global tables (replica.go), and exports to and
+// imports from S3 (export.go, import.go), all on the storage interface.
 //
 // Storage layout (all under storage.Key("dynamodb", account, region)):
 //
@@ -19,6 +19,10 @@
 //	"pitr", name, time, stamp               → a write's point-in-time recovery history entry (pitr.go)
 //	"policies", name, label                 → the resource-based policy of the table ("") or its stream (policy_api.go)
 //	"insights", name, index                 → the Contributor Insights setting of the table ("") or a GSI (insights.go)
+//	"exports", id                           → an export to S3 (export.go)
+//	"exporttokens", token                   → the export an ExportTableToPointInTime ClientToken made
+//	"imports", id                           → an import from S3 (import.go)
+//	"importtokens", token                   → the import an ImportTable ClientToken made
 //
 // A TableName may be the table's ARN; tablearn.go resolves it to the
 // table's scope and name once per request, and strict auth mode enforces
@@ -62,8 +66,10 @@ type Provider struct {
 	log      *slog.Logger
 	handlers dynamodbapi.Handlers
 	streams  streamsdynamodbapi.Handlers
-	shards   atomic.Uint64 // round robin over the counter shards
-	bg       *background   // the TTL sweeper, backup and restore copies (background.go)
+	shards   atomic.Uint64  // round robin over the counter shards
+	bg       *background    // the TTL sweeper, backup and restore copies (background.go)
+	peers    *service.Peers // the other services, for exports to and imports from S3 (export.go, import.go)
+	blobDir  string         // temporary files of exports (export_run.go)
 }
 
 // statsShard picks the counter shard for the next write.
@@ -76,7 +82,8 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs, log: d.Logger, bg: newBackground(d.Logger, d.Clock)}
+	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs, log: d.Logger, bg: newBackground(d.Logger, d.Clock),
+		peers: d.Peers, blobDir: d.BlobDir}
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}
@@ -127,6 +134,12 @@ func New(d service.Deps) *Provider {
 		func(in *dynamodbapi.DescribeContributorInsightsInput) **string { return &in.TableName }, p.describeContributorInsights)
 	h.ListContributorInsights = onTable("ListContributorInsights",
 		func(in *dynamodbapi.ListContributorInsightsInput) **string { return &in.TableName }, p.listContributorInsights)
+	h.ExportTableToPointInTime = p.exportTableToPointInTime
+	h.DescribeExport = p.describeExport
+	h.ListExports = p.listExports
+	h.ImportTable = p.importTable
+	h.DescribeImport = p.describeImport
+	h.ListImports = p.listImports
 	return p
 }
 

@@ -93,6 +93,45 @@ func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableI
 	if err != nil {
 		return nil, err
 	}
+	d := p.newTableDesc(sc, in, spec, now)
+	rec := &tableRecord{Desc: d, Tags: in.Tags}
+	err = p.store.Update(ctx, func(tx storage.Txn) error {
+		rec.Desc = d
+		_, err := tx.Get(ctx, TableKey(sc, name))
+		switch {
+		case err == nil:
+			return tableInUse(msgTableExists, name)
+		case !errors.Is(err, storage.ErrNotFound):
+			return awserr.Internal(err)
+		}
+		if s := in.StreamSpecification; s != nil && s.StreamEnabled != nil && *s.StreamEnabled {
+			if err := p.enableStream(ctx, tx, sc, &rec.Desc, deref(s.StreamViewType), now); err != nil {
+				return err
+			}
+		}
+		if err := saveTable(tx, sc, rec); err != nil {
+			return err
+		}
+		if policy != nil {
+			if err := savePolicy(tx, sc, name, "", policy); err != nil {
+				return err
+			}
+		}
+		return saveStats(ctx, tx, sc, name, &tableStats{})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := describe(rec, &tableStats{})
+	out.TableStatus = ptr(statusCreating)
+	return &dynamodbapi.CreateTableOutput{TableDescription: out}, nil
+}
+
+// newTableDesc describes the new table of a CreateTableInput (validated
+// into spec), created now: ACTIVE, with its indexes, billing, encryption
+// and class.
+func (p *Provider) newTableDesc(sc scope.Scope, in *dynamodbapi.CreateTableInput, spec *createSpec, now time.Time) dynamodbapi.TableDescription {
+	name := deref(in.TableName)
 	tArn := tableARN(sc, name)
 	d := dynamodbapi.TableDescription{
 		AttributeDefinitions:      in.AttributeDefinitions,
@@ -135,37 +174,7 @@ func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableI
 	if in.TableClass != nil {
 		d.TableClassSummary = &dynamodbapi.TableClassSummary{TableClass: in.TableClass}
 	}
-	rec := &tableRecord{Desc: d, Tags: in.Tags}
-	err = p.store.Update(ctx, func(tx storage.Txn) error {
-		rec.Desc = d
-		_, err := tx.Get(ctx, TableKey(sc, name))
-		switch {
-		case err == nil:
-			return tableInUse(msgTableExists, name)
-		case !errors.Is(err, storage.ErrNotFound):
-			return awserr.Internal(err)
-		}
-		if s := in.StreamSpecification; s != nil && s.StreamEnabled != nil && *s.StreamEnabled {
-			if err := p.enableStream(ctx, tx, sc, &rec.Desc, deref(s.StreamViewType), now); err != nil {
-				return err
-			}
-		}
-		if err := saveTable(tx, sc, rec); err != nil {
-			return err
-		}
-		if policy != nil {
-			if err := savePolicy(tx, sc, name, "", policy); err != nil {
-				return err
-			}
-		}
-		return saveStats(ctx, tx, sc, name, &tableStats{})
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := describe(rec, &tableStats{})
-	out.TableStatus = ptr(statusCreating)
-	return &dynamodbapi.CreateTableOutput{TableDescription: out}, nil
+	return d
 }
 
 // describe returns the TableDescription of a stored table with its live
