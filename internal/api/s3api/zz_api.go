@@ -2277,6 +2277,7 @@ type RestoreObjectOutput struct {
 	_                 struct{} `type:"structure"`
 	RequestCharged    *string  `type:"string" location:"header" locationName:"x-amz-request-charged" enum:"RequestCharged"`
 	RestoreOutputPath *string  `type:"string" location:"header" locationName:"x-amz-restore-output-path"`
+	Status            *int64   `type:"integer" location:"statusCode"`
 }
 
 type RestoreObjectRequest struct {

@@ -63,8 +63,9 @@ func errSelfCopy() *awserr.Error {
 }
 
 // copySourceError turns a failure to open a copy's source into what S3
-// answers: every failed x-amz-copy-source-if-* condition is a 412, and a
-// version id naming a delete marker is an invalid request.
+// answers: every failed x-amz-copy-source-if-* condition is a 412, a
+// version id naming a delete marker is an invalid request, and an archived
+// source without a restored copy is refused as a source.
 func copySourceError(err error) error {
 	ae := awserr.From(err)
 	switch ae.Code {
@@ -73,6 +74,10 @@ func copySourceError(err error) error {
 	case "MethodNotAllowed":
 		return awserr.New("InvalidRequest", http.StatusBadRequest,
 			"The source of a copy request may not specifically refer to a delete marker by version id.")
+	case "InvalidObjectState":
+		if f, ok := ae.Fields.(*s3api.InvalidObjectState); ok {
+			return errInvalidObjectState(deref(f.StorageClass), true)
+		}
 	}
 	return ae
 }
@@ -100,6 +105,10 @@ func (p *Provider) copyObject(ctx context.Context, in *s3api.CopyObjectRequest) 
 		if tags, err = parseTaggingHeader(*in.Tagging); err != nil {
 			return nil, err
 		}
+	}
+	class, err := storageClassParam(in.StorageClass)
+	if err != nil {
+		return nil, err
 	}
 	dst, err := bucketOf(ctx, p.store, account, bucket)
 	if err != nil {
@@ -152,12 +161,9 @@ func (p *Provider) copyObject(ctx context.Context, in *s3api.CopyObjectRequest) 
 	obj := Object{
 		Blob: b.id, Inline: b.inline, Size: b.size, ETag: etagOf(b.md5),
 		LastModified: p.clock.Now().UTC().Truncate(time.Second),
-		StorageClass: deref(in.StorageClass),
+		StorageClass: class,
 		Checksum:     copyChecksum(sums, alg),
 		Tags:         tags,
-	}
-	if obj.StorageClass == "STANDARD" {
-		obj.StorageClass = ""
 	}
 	if tagDir == "COPY" {
 		obj.Tags = slices.Clone(so.Tags)

@@ -23,14 +23,15 @@ const sweepInterval = time.Minute
 // sweepPage bounds the records one scan reads before acting on them.
 const sweepPage = 500
 
-// lifecycleState is the sweeper's state: its loop record, the wake-up
-// channel and the running goroutine.
+// lifecycleState is the state of the provider's background loops (the
+// lifecycle sweeper and the restore loop, restore_loop.go): their records,
+// the sweeper's wake-up channel and the running goroutines.
 type lifecycleState struct {
 	loops *service.Loops
 	kick  chan struct{}
 
 	mu     sync.Mutex
-	body   func(context.Context) // the registered loop, made on first start
+	bodies []func(context.Context) // the registered loops, made on first start
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -48,7 +49,8 @@ func (l *lifecycleState) wake() {
 	}
 }
 
-// startSweeper starts the background sweeper; Stop ends it.
+// startSweeper starts the background loops: the lifecycle sweeper and the
+// restore loop; Stop ends them.
 func (p *Provider) startSweeper() {
 	l := p.lc
 	l.mu.Lock()
@@ -56,25 +58,36 @@ func (p *Provider) startSweeper() {
 	if l.cancel != nil {
 		return
 	}
-	if l.body == nil {
-		l.body = l.loops.Loop("lifecycle sweep", sweepInterval, l.kick, func(ctx context.Context) error {
-			_, err := p.sweepLifecycle(ctx)
-			return err
-		})
+	if l.bodies == nil {
+		l.bodies = []func(context.Context){
+			l.loops.Loop("lifecycle sweep", sweepInterval, l.kick, func(ctx context.Context) error {
+				_, err := p.sweepLifecycle(ctx)
+				return err
+			}),
+			l.loops.Loop("restore jobs", restoreInterval, nil, func(ctx context.Context) error {
+				_, err := p.settleRestores(ctx)
+				return err
+			}),
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	l.cancel, l.done = cancel, make(chan struct{})
-	go func(body func(context.Context), done chan struct{}) {
-		defer close(done)
-		body(ctx)
-	}(l.body, l.done)
+	var wg sync.WaitGroup
+	for _, body := range l.bodies {
+		wg.Go(func() { body(ctx) })
+	}
+	go func(done chan struct{}) {
+		wg.Wait()
+		close(done)
+	}(l.done)
 }
 
-// Loops implements service.LoopReporter: the lifecycle sweeper's record.
+// Loops implements service.LoopReporter: the records of the lifecycle
+// sweeper and the restore loop.
 func (p *Provider) Loops() []service.LoopStatus { return p.lc.loops.Status() }
 
-// Stop implements service.Stopper: it ends the lifecycle sweeper, waiting
-// for a pass in progress until ctx is done.
+// Stop implements service.Stopper: it ends the background loops, waiting
+// for passes in progress until ctx is done.
 func (p *Provider) Stop(ctx context.Context) error {
 	l := p.lc
 	l.mu.Lock()
@@ -89,7 +102,7 @@ func (p *Provider) Stop(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("s3: stop lifecycle sweeper: %w", ctx.Err())
+		return fmt.Errorf("s3: stop background loops: %w", ctx.Err())
 	}
 }
 
@@ -147,7 +160,8 @@ func (p *Provider) lifecyclePage(ctx context.Context, start, end []byte) ([]stri
 // sweepBucket applies a bucket's rules at now: current objects due for
 // expiration are deleted and the bucket's NextDue recorded, then
 // noncurrent versions, expired delete markers and incomplete multipart
-// uploads are dealt with (lifecycle_versions.go).
+// uploads are dealt with (lifecycle_versions.go), and due storage class
+// transitions applied (lifecycle_transitions.go).
 func (p *Provider) sweepBucket(ctx context.Context, bucket string, rec *lifecycleRecord, now time.Time) (int, error) {
 	ctx = scope.With(ctx, scope.Scope{Account: rec.Account, Region: rec.Region})
 	expired := 0
@@ -174,6 +188,9 @@ func (p *Provider) sweepBucket(ctx context.Context, bucket string, rec *lifecycl
 	}
 	if err := p.expireVersions(ctx, bucket, rec.Rules, now); err != nil {
 		return expired, fmt.Errorf("s3: lifecycle versions of %s: %w", bucket, err)
+	}
+	if err := p.transitionVersions(ctx, bucket, rec.Rules, now); err != nil {
+		return expired, fmt.Errorf("s3: lifecycle transitions of %s: %w", bucket, err)
 	}
 	if err := p.abortUploads(ctx, bucket, rec.Rules, now); err != nil {
 		return expired, fmt.Errorf("s3: lifecycle uploads of %s: %w", bucket, err)

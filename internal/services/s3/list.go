@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/unkai-cloud/unkai/internal/api/s3api"
 	"github.com/unkai-cloud/unkai/internal/awserr"
@@ -46,6 +48,18 @@ type listRequest struct {
 	start                     []byte // first storage key to consider
 	max                       int
 	owner                     *s3api.Owner
+	// restoreAt, when set, asks for each object's RestoreStatus at that
+	// time (x-amz-optional-object-attributes: RestoreStatus).
+	restoreAt *time.Time
+}
+
+// restoreAsked returns the time to report restore status at when attrs
+// (x-amz-optional-object-attributes) asks for RestoreStatus, else nil.
+func restoreAsked(attrs []string, now time.Time) *time.Time {
+	if slices.Contains(attrs, "RestoreStatus") {
+		return &now
+	}
+	return nil
 }
 
 // walker is a range scan of part of a bucket's keyspace (its current
@@ -172,11 +186,15 @@ func list(ctx context.Context, tx storage.Txn, r listRequest) (*listPage, error)
 		if err := json.Unmarshal(v, &o); err != nil {
 			return false, fmt.Errorf("s3: decode object: %w", err)
 		}
-		page.objects = append(page.objects, s3api.Object{
+		entry := s3api.Object{
 			Key: ptr(key), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
 			Size: ptr(o.Size), StorageClass: ptr(storageClassOf(o)), Owner: r.owner,
 			ChecksumAlgorithm: checksumAlgorithms(o.Checksum),
-		})
+		}
+		if r.restoreAt != nil {
+			entry.RestoreStatus = o.Restore.status(*r.restoreAt)
+		}
+		page.objects = append(page.objects, entry)
 		page.next = encodeToken('k', key)
 		return true, nil
 	})
@@ -204,7 +222,8 @@ func storageClassOf(o Object) string {
 
 func (p *Provider) listObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Request) (*s3api.ListObjectsV2Output, error) {
 	sc := scope.From(ctx)
-	r := listRequest{bucket: deref(in.Bucket), prefix: deref(in.Prefix), delimiter: deref(in.Delimiter)}
+	r := listRequest{bucket: deref(in.Bucket), prefix: deref(in.Prefix), delimiter: deref(in.Delimiter),
+		restoreAt: restoreAsked(in.OptionalObjectAttributes, p.clock.Now())}
 	var err error
 	if r.max, err = maxKeysOf(in.MaxKeys); err != nil {
 		return nil, err
@@ -303,7 +322,8 @@ func encoderOf(encoding string) (func(string) string, error) {
 func (p *Provider) listObjects(ctx context.Context, in *s3api.ListObjectsRequest) (*s3api.ListObjectsOutput, error) {
 	sc := scope.From(ctx)
 	r := listRequest{bucket: deref(in.Bucket), prefix: deref(in.Prefix), delimiter: deref(in.Delimiter),
-		owner: &s3api.Owner{ID: ptr(CanonicalUserID(sc.Account)), DisplayName: ptr("unkai")}}
+		owner:     &s3api.Owner{ID: ptr(CanonicalUserID(sc.Account)), DisplayName: ptr("unkai")},
+		restoreAt: restoreAsked(in.OptionalObjectAttributes, p.clock.Now())}
 	var err error
 	if r.max, err = maxKeysOf(in.MaxKeys); err != nil {
 		return nil, err

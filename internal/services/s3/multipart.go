@@ -155,10 +155,14 @@ func (p *Provider) createMultipartUpload(ctx context.Context, in *s3api.CreateMu
 	if err != nil {
 		return nil, err
 	}
+	class, err := storageClassParam(in.StorageClass)
+	if err != nil {
+		return nil, err
+	}
 	u := Upload{
 		ID: p.newUploadID(), Key: key, Initiated: p.clock.Now().UTC(),
 		Object: Object{
-			StorageClass:       deref(in.StorageClass),
+			StorageClass:       class,
 			ContentType:        deref(in.ContentType),
 			CacheControl:       deref(in.CacheControl),
 			ContentDisposition: deref(in.ContentDisposition),
@@ -172,9 +176,6 @@ func (p *Provider) createMultipartUpload(ctx context.Context, in *s3api.CreateMu
 	}
 	if u.Object.ContentType == "" {
 		u.Object.ContentType = "binary/octet-stream"
-	}
-	if u.Object.StorageClass == "STANDARD" {
-		u.Object.StorageClass = ""
 	}
 	lock.apply(&u.Object)
 	if in.ChecksumAlgorithm != nil {

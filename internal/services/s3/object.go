@@ -56,6 +56,9 @@ type Object struct {
 	// LegalHold is the version's legal hold: "ON", "OFF", or "" when
 	// never set.
 	LegalHold string `json:"legalHold,omitempty"`
+	// Restore is the restore of an archived version, nil when none was
+	// requested (restore.go).
+	Restore *Restore `json:"restore,omitempty"`
 }
 
 // maxObjectSize is the largest single PUT S3 accepts (5 GiB).
@@ -72,6 +75,10 @@ func (p *Provider) putObject(ctx context.Context, in *s3api.PutObjectRequest) (*
 func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, cond writeConditions) (*s3api.PutObjectOutput, error) {
 	account, bucket, key := scope.From(ctx).Account, deref(in.Bucket), deref(in.Key)
 	if err := cond.validate(); err != nil {
+		return nil, err
+	}
+	class, err := storageClassParam(in.StorageClass)
+	if err != nil {
 		return nil, err
 	}
 	b, err := bucketOf(ctx, p.store, account, bucket)
@@ -116,7 +123,7 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 	obj := Object{
 		Blob: blob.id, Inline: blob.inline, Size: blob.size, ETag: etagOf(blob.md5),
 		LastModified:       p.clock.Now().UTC().Truncate(time.Second),
-		StorageClass:       deref(in.StorageClass),
+		StorageClass:       class,
 		ContentType:        deref(in.ContentType),
 		CacheControl:       deref(in.CacheControl),
 		ContentDisposition: deref(in.ContentDisposition),
@@ -131,9 +138,6 @@ func (p *Provider) putObjectIf(ctx context.Context, in *s3api.PutObjectRequest, 
 	}
 	if obj.ContentType == "" {
 		obj.ContentType = "binary/octet-stream"
-	}
-	if obj.StorageClass == "STANDARD" {
-		obj.StorageClass = ""
 	}
 	lock.apply(&obj)
 	if err := p.commitObject(ctx, account, bucket, key, &obj, cond.check); err != nil {
@@ -239,6 +243,7 @@ func (p *Provider) getObject(ctx context.Context, in *s3api.GetObjectRequest) (*
 		WebsiteRedirectLocation: nonEmpty(o.WebsiteRedirect),
 		Metadata:                o.Metadata,
 		StorageClass:            nonEmpty(o.StorageClass),
+		Restore:                 o.Restore.header(p.clock.Now()),
 		ServerSideEncryption:    ptr("AES256"),
 		TagCount:                tagCount(o),
 		VersionId:               versionHeader(v.bucket, o),
@@ -278,6 +283,7 @@ func (p *Provider) headObject(ctx context.Context, in *s3api.HeadObjectRequest) 
 		WebsiteRedirectLocation: nonEmpty(o.WebsiteRedirect),
 		Metadata:                o.Metadata,
 		StorageClass:            nonEmpty(o.StorageClass),
+		Restore:                 o.Restore.header(p.clock.Now()),
 		ServerSideEncryption:    ptr("AES256"),
 		VersionId:               versionHeader(v.bucket, o),
 	}

@@ -178,7 +178,9 @@ func (v *objectView) segments() []segment {
 // read objects through it. Close the reader: the files it reads are leased
 // (see blobLeases) until then, so an overwrite or delete committed while
 // it streams removes them only afterwards. A file already gone when the
-// read starts (an overwrite raced the lookup) makes it look up again.
+// read starts (an overwrite raced the lookup) makes it look up again. An
+// archived object without a restored copy is refused (InvalidObjectState)
+// after its conditions are checked: AWS does not document the order.
 func (p *Provider) openObjectBody(ctx context.Context, bucket, key string, o readOptions) (*objectView, io.ReadCloser, error) {
 	for attempt := 0; ; attempt++ {
 		b, obj, err := p.lookup(ctx, bucket, key, o.versionID)
@@ -186,6 +188,9 @@ func (p *Provider) openObjectBody(ctx context.Context, bucket, key string, o rea
 			return nil, nil, err
 		}
 		if err := o.cond.check(obj); err != nil {
+			return nil, nil, err
+		}
+		if err := checkReadable(obj, p.clock.Now()); err != nil {
 			return nil, nil, err
 		}
 		v, err := viewOf(obj, o)

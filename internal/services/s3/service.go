@@ -14,6 +14,7 @@
 //	storage.Key("s3", "parts", uploadID) + uint64(n)    → part n of an upload (JSON of Part)
 //	storage.Key("s3", "config", bucket, kind)           → a configuration subresource (bucketconfig.go)
 //	storage.Key("s3", "lifecycle", bucket)              → lifecycle rules and sweeper state
+//	storage.Key("s3", "restores") + uint64(due) + bucket + key + uint64(seq) → a restore job's next step (restore.go)
 //
 // Keys sort by their UTF-8 bytes, so a range scan of a bucket's objects
 // lists them in S3's order. Every object write adds a version record and
@@ -86,6 +87,9 @@ type Provider struct {
 	maxInline int
 	// policies caches compiled bucket policies for Authorize.
 	policies policyCache
+	// restoreDelays is how long a restore job takes per retrieval tier
+	// (restore.go).
+	restoreDelays restoreDelays
 }
 
 // Factory returns the S3 provider's factory.
@@ -95,10 +99,12 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs, lc: newLifecycleState(d.Logger, d.Clock), maxInline: maxInline}
+	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs, maxInline: maxInline,
+		restoreDelays: defaultRestoreDelays()}
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}
+	p.lc = newLifecycleState(d.Logger, p.clock)
 	h := &p.handlers
 	h.ListBuckets = p.listBuckets
 	h.CreateBucket = p.createBucket
@@ -135,6 +141,7 @@ func New(d service.Deps) *Provider {
 	h.GetObjectRetention = p.getObjectRetention
 	h.PutObjectLegalHold = p.putObjectLegalHold
 	h.GetObjectLegalHold = p.getObjectLegalHold
+	h.RestoreObject = p.restoreObject
 	return p
 }
 

@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"time"
 
 	"github.com/unkai-cloud/unkai/internal/api/s3api"
 	"github.com/unkai-cloud/unkai/internal/awserr"
@@ -60,8 +61,9 @@ func versionStart(ctx context.Context, r storage.Reader, w walker, bucket, keyMa
 	return storage.KeyAfter(versionKey(bucket, keyMarker, seq)), true, nil
 }
 
-// listVersions reads one page of a bucket's versions from start.
-func listVersions(ctx context.Context, r storage.Reader, w walker, start []byte, resumeKey string, max int, owner *s3api.Owner) (*versionPage, error) {
+// listVersions reads one page of a bucket's versions from start; with
+// restoreAt set, each version shows its RestoreStatus at that time.
+func listVersions(ctx context.Context, r storage.Reader, w walker, start []byte, resumeKey string, max int, owner *s3api.Owner, restoreAt *time.Time) (*versionPage, error) {
 	page := &versionPage{}
 	if max == 0 {
 		return page, nil
@@ -91,9 +93,13 @@ func listVersions(ctx context.Context, r storage.Reader, w walker, start []byte,
 			page.markers = append(page.markers, s3api.DeleteMarkerEntry{Key: ptr(key), VersionId: ptr(id),
 				IsLatest: ptr(latest), LastModified: &lm, Owner: owner})
 		} else {
-			page.versions = append(page.versions, s3api.ObjectVersion{Key: ptr(key), VersionId: ptr(id),
+			entry := s3api.ObjectVersion{Key: ptr(key), VersionId: ptr(id),
 				IsLatest: ptr(latest), LastModified: &lm, ETag: ptr(o.ETag), Size: ptr(o.Size),
-				StorageClass: ptr(storageClassOf(*o)), Owner: owner, ChecksumAlgorithm: checksumAlgorithms(o.Checksum)})
+				StorageClass: ptr(storageClassOf(*o)), Owner: owner, ChecksumAlgorithm: checksumAlgorithms(o.Checksum)}
+			if restoreAt != nil {
+				entry.RestoreStatus = o.Restore.status(*restoreAt)
+			}
+			page.versions = append(page.versions, entry)
 		}
 		page.lastKey, page.lastVersion = key, id
 		return true, nil
@@ -131,7 +137,7 @@ func (p *Provider) listObjectVersions(ctx context.Context, in *s3api.ListObjectV
 		if inside {
 			resumeKey = keyMarker
 		}
-		page, err = listVersions(ctx, tx, w, start, resumeKey, max, owner)
+		page, err = listVersions(ctx, tx, w, start, resumeKey, max, owner, restoreAsked(in.OptionalObjectAttributes, p.clock.Now()))
 		return err
 	})
 	if err != nil {
