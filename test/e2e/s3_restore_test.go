@@ -37,6 +37,9 @@ func TestS3RestoreArchived(t *testing.T) {
 	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("odd"), Body: strings.NewReader("x"),
 		StorageClass: s3types.StorageClassOutposts})
 	apiError(t, err, "InvalidStorageClass", 400)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("odd"), Body: strings.NewReader("x"),
+		StorageClass: "FROZEN_SOLID"}) // outside the model's enum
+	apiError(t, err, "InvalidStorageClass", 400)
 
 	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("frozen")})
 	apiError(t, err, "InvalidObjectState", 403)

@@ -101,9 +101,22 @@ func (c *Codec) Decode(r *http.Request, call *protocol.Call, in any) error {
 	if vs := validate.Struct(in, c.svc); len(vs) > 0 {
 		code := "InvalidInput"
 		if c.s3 {
+			if e := s3Violation(vs[0]); e != nil {
+				return e
+			}
 			code = "InvalidArgument"
 		}
 		return validate.Error(code, vs)
+	}
+	return nil
+}
+
+// s3Violation is the error S3 itself sends for a violation where it has
+// one of its own, rather than a model-validation message: an unknown
+// storage class is InvalidStorageClass. Nil means none.
+func s3Violation(v validate.Violation) error {
+	if v.Path == "storageClass" && v.Value != "null" {
+		return awserr.New("InvalidStorageClass", http.StatusBadRequest, "The storage class you specified is not valid")
 	}
 	return nil
 }
