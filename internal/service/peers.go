@@ -21,11 +21,23 @@ func NewPeers() *Peers {
 	return &Peers{apis: map[*protocol.Service]protocol.Handlers{}}
 }
 
+// Unwrapper is implemented by a handler registry that puts checks of the
+// HTTP request in front of a provider's typed handlers (S3's expected
+// bucket owner); Unwrap returns the typed handlers themselves, which Peers
+// hands to in-process callers.
+type Unwrapper interface {
+	Unwrap() protocol.Handlers
+}
+
 // Register records the handlers serving api. The server calls it before
 // any provider starts; it is not safe to call while requests run.
 func (p *Peers) Register(api API) {
-	if api.Handlers != nil {
-		p.apis[api.Descriptor] = api.Handlers
+	h := api.Handlers
+	if u, ok := h.(Unwrapper); ok {
+		h = u.Unwrap()
+	}
+	if h != nil {
+		p.apis[api.Descriptor] = h
 	}
 }
 

@@ -10,10 +10,18 @@ type fakeHandlers struct{ name string }
 
 func (fakeHandlers) Lookup(string) protocol.HandlerFunc { return nil }
 
+// checked stands for a registry with request checks in front of the typed
+// handlers it unwraps to.
+type checked struct{ inner fakeHandlers }
+
+func (checked) Lookup(string) protocol.HandlerFunc { return nil }
+func (c checked) Unwrap() protocol.Handlers        { return c.inner }
+
 func TestPeers(t *testing.T) {
-	a, b, c := &protocol.Service{Name: "a"}, &protocol.Service{Name: "b"}, &protocol.Service{Name: "c"}
+	a, b, c, d := &protocol.Service{Name: "a"}, &protocol.Service{Name: "b"}, &protocol.Service{Name: "c"}, &protocol.Service{Name: "d"}
 	p := NewPeers()
 	p.Register(API{Descriptor: a, Handlers: fakeHandlers{"a"}})
+	p.Register(API{Descriptor: d, Handlers: checked{fakeHandlers{"typed d"}}})
 	p.Register(API{Descriptor: b}) // described but not served
 	tests := []struct {
 		name  string
@@ -22,6 +30,7 @@ func TestPeers(t *testing.T) {
 		want  string // "" means nil
 	}{
 		{"served", p, a, "a"},
+		{"unwrapped", p, d, "typed d"},
 		{"no handlers", p, b, ""},
 		{"unknown", p, c, ""},
 		{"nil registry", nil, a, ""},

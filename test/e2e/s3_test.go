@@ -405,3 +405,40 @@ func TestS3CLISync(t *testing.T) {
 		t.Errorf("sync of an unchanged tree transferred:\n%s", again)
 	}
 }
+
+// TestS3ExpectedBucketOwner checks x-amz-expected-bucket-owner and its
+// copy-source twin: another account's number refuses the request.
+func TestS3ExpectedBucketOwner(t *testing.T) {
+	ctx := context.Background()
+	srv := unkaitest.Start(t)
+	c := s3Client(srv, "us-east-1")
+	bucket := aws.String("owned")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+		t.Fatal(err)
+	}
+	mine, other := aws.String("000000000000"), aws.String("111122223333")
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("k"), Body: strings.NewReader("v"), ExpectedBucketOwner: mine}); err != nil {
+		t.Fatalf("own account expected: %v", err)
+	}
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("k"), Body: strings.NewReader("w"), ExpectedBucketOwner: other})
+	apiError(t, err, "AccessDenied", http.StatusForbidden)
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: bucket, ExpectedBucketOwner: other})
+	apiError(t, err, "Forbidden", http.StatusForbidden) // HEAD: no body, the SDK names the status
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("copy"), CopySource: aws.String("owned/k"), ExpectedSourceBucketOwner: other})
+	apiError(t, err, "AccessDenied", http.StatusForbidden)
+	if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String("copy"), CopySource: aws.String("owned/k"),
+		ExpectedBucketOwner: mine, ExpectedSourceBucketOwner: mine}); err != nil {
+		t.Fatalf("copy with both owners right: %v", err)
+	}
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("k")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(got.Body)
+	got.Body.Close()
+	if string(body) != "v" {
+		t.Errorf("refused PutObject wrote: %q", body)
+	}
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("nobody-has-this"), Key: aws.String("k"), ExpectedBucketOwner: other})
+	apiError(t, err, "NoSuchBucket", http.StatusNotFound)
+}

@@ -45,6 +45,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/unkai-cloud/unkai/internal/api/s3api"
@@ -90,6 +91,9 @@ type Provider struct {
 	// restoreDelays is how long a restore job takes per retrieval tier
 	// (restore.go).
 	restoreDelays restoreDelays
+	// ownerFields caches where each input type keeps its bucket and
+	// expected owners (expectedowner.go).
+	ownerFields sync.Map
 }
 
 // Factory returns the S3 provider's factory.
@@ -150,7 +154,7 @@ func (p *Provider) Name() string { return Name }
 
 // APIs implements service.Provider.
 func (p *Provider) APIs() []service.API {
-	return []service.API{{Descriptor: s3api.Descriptor, Handlers: &p.handlers}}
+	return []service.API{{Descriptor: s3api.Descriptor, Handlers: ownerChecked{p: p, h: &p.handlers}}}
 }
 
 // OwnedPrefix is the key prefix of an account's bucket records.
