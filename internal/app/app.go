@@ -116,6 +116,7 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 	corsResolvers := map[*protocol.Service]service.CORSResolver{}
 	authorizers := map[*protocol.Service]service.Authorizer{}
 	hosts := map[string]service.HostServer{}
+	var creds service.CredentialSource
 	peers := service.NewPeers()
 	for _, f := range all.Factories() {
 		blobDir := filepath.Join(s.blobRoot, f.Name)
@@ -147,6 +148,9 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 		if cfg.Auth == AuthStrict {
 			addAuthorizer(authorizers, p)
 		}
+		if cs, ok := p.(service.CredentialSource); ok {
+			creds = cs
+		}
 	}
 	// Every known API is routed; those no provider serves answer 501 per
 	// operation, so clients learn what is missing rather than "unknown".
@@ -158,7 +162,7 @@ func New(cfg Config, opts ...Option) (_ *Server, err error) {
 		descs = append(descs, d)
 		s.apis = append(s.apis, service.API{Descriptor: d, Handlers: h})
 	}
-	auth, err := newAuthenticator(cfg, s.clock)
+	auth, err := newAuthenticator(cfg, s.clock, creds)
 	if err != nil {
 		return nil, err
 	}

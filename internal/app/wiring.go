@@ -18,10 +18,15 @@ func newDetector(descs []*protocol.Service) *detect.Detector {
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-// newAuthenticator builds the authenticator the auth mode asks for.
-func newAuthenticator(cfg Config, c clock.Clock) (gateway.Authenticator, error) {
+// newAuthenticator builds the authenticator the auth mode asks for. It
+// accepts the temporary credentials creds (STS) issued, if any.
+func newAuthenticator(cfg Config, c clock.Clock, creds service.CredentialSource) (gateway.Authenticator, error) {
+	var opts []gateway.AuthOption
+	if creds != nil {
+		opts = append(opts, gateway.WithCredentials(creds))
+	}
 	if cfg.Auth != AuthStrict {
-		return gateway.NewOpenAuth(), nil
+		return gateway.NewOpenAuth(append(opts, gateway.WithClock(c.Now))...), nil
 	}
 	var keys []gateway.Key
 	if cfg.AccessKeyID != "" {
@@ -30,7 +35,7 @@ func newAuthenticator(cfg Config, c clock.Clock) (gateway.Authenticator, error) 
 	for _, k := range cfg.Keys {
 		keys = append(keys, gateway.Key{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey})
 	}
-	return gateway.NewStrictAuth(keys, c.Now)
+	return gateway.NewStrictAuth(keys, c.Now, opts...)
 }
 
 // addCORSResolver routes the cross-origin decisions for p's APIs to p when it

@@ -1,35 +1,70 @@
-// Package sts is unkai's STS provider. This first slice answers
-// GetCallerIdentity for the account the request's access key maps to; role
-// assumption and temporary credentials come with IAM.
+// Package sts is unkai's STS provider. It answers GetCallerIdentity, issues
+// temporary credentials (GetSessionToken, GetFederationToken) that work
+// against every service, and tells the account of an access key
+// (GetAccessKeyInfo). Role assumption (AssumeRole*) and
+// DecodeAuthorizationMessage need IAM and answer 501 until it exists.
+//
+// Issued credentials live in the shared store under
+// storage.Key("sts", "credential", accessKeyID), with an expiry index
+// under storage.Key("sts", "expiry") that a background loop sweeps. The
+// provider is the server's service.CredentialSource: the gateway asks it
+// about every request signed with an "ASIA" key.
 package sts
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
 
 	"github.com/unkai-cloud/unkai/internal/api/stsapi"
-	"github.com/unkai-cloud/unkai/internal/arn"
-	"github.com/unkai-cloud/unkai/internal/scope"
+	"github.com/unkai-cloud/unkai/internal/clock"
+	"github.com/unkai-cloud/unkai/internal/ids"
 	"github.com/unkai-cloud/unkai/internal/service"
+	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
-// Name is the provider's name.
+// Name is the provider's name and the first element of all its keys.
 const Name = "sts"
 
 // Provider serves STS.
 type Provider struct {
+	store    storage.Store
+	clock    clock.Clock
+	ids      ids.Generator
 	handlers stsapi.Handlers
+	cache    *credCache
+	sweep    *sweeper
 }
 
 // Factory returns the STS provider's factory.
 func Factory() service.Factory {
-	return service.Factory{Name: Name, New: func(service.Deps) (service.Provider, error) { return New(), nil }}
+	return service.Factory{Name: Name, New: func(d service.Deps) (service.Provider, error) { return New(d) }}
 }
 
-// New provisions the provider.
-func New() *Provider {
-	p := &Provider{}
-	p.handlers.GetCallerIdentity = p.getCallerIdentity
-	return p
+// New provisions the provider over d. It needs a store; a nil clock means
+// the system clock and a nil logger discards.
+func New(d service.Deps) (*Provider, error) {
+	if d.Store == nil {
+		return nil, errors.New("sts: no store")
+	}
+	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs, cache: newCredCache(cacheSize)}
+	if p.clock == nil {
+		p.clock = clock.Real{}
+	}
+	log := d.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	p.sweep = &sweeper{loops: service.NewLoops(log, p.clock)}
+	p.handlers = stsapi.Handlers{
+		GetCallerIdentity:  p.getCallerIdentity,
+		GetSessionToken:    p.getSessionToken,
+		GetFederationToken: p.getFederationToken,
+		GetAccessKeyInfo:   p.getAccessKeyInfo,
+	}
+	return p, nil
 }
 
 // Name implements service.Provider.
@@ -40,15 +75,75 @@ func (p *Provider) APIs() []service.API {
 	return []service.API{{Descriptor: stsapi.Descriptor, Handlers: &p.handlers}}
 }
 
-// getCallerIdentity answers as AWS does for an account's root credentials:
-// the user id is the account id and the ARN names the root user. Until IAM
-// users exist, every access key is its account's root key.
-func (p *Provider) getCallerIdentity(ctx context.Context, _ *stsapi.GetCallerIdentityRequest) (*stsapi.GetCallerIdentityResponse, error) {
-	sc := scope.From(ctx)
-	root := arn.Global("iam", sc.Region, sc.Account, "root").String()
-	return &stsapi.GetCallerIdentityResponse{
-		UserId:  &sc.Account,
-		Account: &sc.Account,
-		Arn:     &root,
-	}, nil
+// sweeper is the expiry sweep's loop record and running goroutine.
+type sweeper struct {
+	loops *service.Loops
+
+	mu     sync.Mutex
+	body   func(context.Context) // the registered loop, made on first start
+	cancel context.CancelFunc
+	done   chan struct{}
 }
+
+// Start implements service.Starter: it starts the sweep of expired
+// credentials.
+func (p *Provider) Start(context.Context) error {
+	s := p.sweep
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cancel != nil {
+		return nil
+	}
+	if s.body == nil {
+		s.body = s.loops.Loop("credential sweep", sweepInterval, nil, func(ctx context.Context) error {
+			_, err := p.sweepExpired(ctx)
+			return err
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel, s.done = cancel, make(chan struct{})
+	go func(body func(context.Context), done chan struct{}) {
+		defer close(done)
+		body(ctx)
+	}(s.body, s.done)
+	return nil
+}
+
+// Stop implements service.Stopper: it ends the sweep, waiting for a pass
+// in progress until ctx is done.
+func (p *Provider) Stop(ctx context.Context) error {
+	s := p.sweep
+	s.mu.Lock()
+	cancel, done := s.cancel, s.done
+	s.cancel, s.done = nil, nil
+	s.mu.Unlock()
+	if cancel == nil {
+		return nil
+	}
+	cancel()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("sts: stop credential sweep: %w", ctx.Err())
+	}
+}
+
+// Reset implements service.Resetter: the server wiped the stored
+// credentials, so the cache forgets them too.
+func (p *Provider) Reset(context.Context) error {
+	p.cache.clear()
+	return nil
+}
+
+// Loops implements service.LoopReporter: the credential sweep's record.
+func (p *Provider) Loops() []service.LoopStatus { return p.sweep.loops.Status() }
+
+var (
+	_ service.Provider         = (*Provider)(nil)
+	_ service.Starter          = (*Provider)(nil)
+	_ service.Stopper          = (*Provider)(nil)
+	_ service.Resetter         = (*Provider)(nil)
+	_ service.LoopReporter     = (*Provider)(nil)
+	_ service.CredentialSource = (*Provider)(nil)
+)
