@@ -60,3 +60,21 @@ func TestContributorInsights(t *testing.T) {
 		t.Fatalf("pages %q, want %q", got, want)
 	}
 }
+
+// TestInsightsOfDeletedIndex checks that deleting a GSI deletes its
+// Contributor Insights setting: an index of the same name made later
+// starts DISABLED.
+func TestInsightsOfDeletedIndex(t *testing.T) {
+	f := newFixture(t)
+	f.mustCall(t, "CreateTable", itemsTable)
+	recreate := `{"TableName":"items","AttributeDefinitions":[{"AttributeName":"g","AttributeType":"S"}],
+		"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"byg","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}}]}`
+	f.run(t, []wireCase{
+		{"UpdateContributorInsights", `{"TableName":"items","IndexName":"byg","ContributorInsightsAction":"ENABLE"}`, 200, nil, nil},
+		{"UpdateTable", `{"TableName":"items","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"byg"}}]}`, 200, nil, nil},
+		{"ListContributorInsights", `{"TableName":"items"}`, 200, []string{`[{"TableName":"items","ContributorInsightsStatus":"DISABLED"}]`}, []string{"byg"}},
+		{"DescribeContributorInsights", `{"TableName":"items","IndexName":"byg"}`, 400, []string{"ResourceNotFoundException"}, nil},
+		{"UpdateTable", recreate, 200, nil, nil},
+		{"DescribeContributorInsights", `{"TableName":"items","IndexName":"byg"}`, 200, []string{`"ContributorInsightsStatus":"DISABLED"`}, nil},
+	})
+}

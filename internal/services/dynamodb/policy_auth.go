@@ -8,6 +8,7 @@ import (
 	"github.com/unkai-cloud/unkai/internal/api/streamsdynamodbapi"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/service"
+	"github.com/unkai-cloud/unkai/internal/services/dynamodb/partiql"
 	"github.com/unkai-cloud/unkai/internal/sigv4"
 )
 
@@ -23,8 +24,11 @@ import (
 //
 // Authorization reads each named table's policy, one small key, in the
 // table's own account. Names and ARNs that do not resolve are left to the
-// handler, which sends the error. PartiQL statements name their tables in
-// the statement: their own-account Denies are not enforced.
+// handler, which sends the error. GetRecords names its stream through the
+// shard iterator, which carries the stream's account (stream_position.go).
+// PartiQL statements name their tables in the statement: Authorize marks
+// the request, and the handler, once it has translated each statement,
+// authorizes its table with the statement's action (authorizeStatement).
 // Unsigned requests are refused as the gateway refuses them elsewhere.
 
 // authTarget is one resource a request acts on, and the IAM action.
@@ -50,12 +54,47 @@ func (p *Provider) Authorize(ctx context.Context, req service.AuthRequest) (cont
 		}
 		return ctx, sigv4.ToAWS(&sigv4.Error{Kind: sigv4.KindMissing}, sigv4.DialectOf(d.Protocol, d.SigningName))
 	}
-	for _, t := range requestTargets(req.Input) {
+	if statementOps[req.Operation] {
+		return context.WithValue(ctx, statementAuthKey{}, req.Operation), nil
+	}
+	for _, t := range requestTargets(sc, req.Input) {
 		if err := p.authorizeTarget(ctx, sc, req.Operation, t); err != nil {
 			return ctx, err
 		}
 	}
 	return ctx, nil
+}
+
+// statementOps are the PartiQL operations, whose tables are authorized
+// once their statements are translated.
+var statementOps = map[string]bool{"ExecuteStatement": true, "BatchExecuteStatement": true, "ExecuteTransaction": true}
+
+// statementAuthKey marks the context of a PartiQL request in strict mode;
+// its value is the operation's name.
+type statementAuthKey struct{}
+
+// authorizeStatement authorizes the table of one translated statement,
+// with the PartiQL action of its kind, when strict mode asks for it.
+func (p *Provider) authorizeStatement(ctx context.Context, r *partiql.Request) error {
+	op, ok := ctx.Value(statementAuthKey{}).(string)
+	table := statementTable(r)
+	if !ok || table == nil {
+		return nil
+	}
+	return p.authorizeTarget(ctx, scope.From(ctx), op, authTarget{ref: *table, action: statementAction(r.Kind)})
+}
+
+// statementAction is the IAM action of a statement of kind k.
+func statementAction(k partiql.Kind) string {
+	switch k {
+	case partiql.KindInsert:
+		return "PartiQLInsert"
+	case partiql.KindUpdate:
+		return "PartiQLUpdate"
+	case partiql.KindDelete:
+		return "PartiQLDelete"
+	}
+	return "PartiQLSelect"
 }
 
 // authorizeTarget decides one target of operation op.
@@ -101,7 +140,7 @@ func (p *Provider) authorizeTarget(ctx context.Context, sc scope.Scope, op strin
 
 // requestTargets lists the tables (and streams) a request acts on, with
 // the IAM action each needs: a transaction's items need the item actions.
-func requestTargets(in any) []authTarget {
+func requestTargets(sc scope.Scope, in any) []authTarget {
 	one := func(name *string, action string) []authTarget {
 		if name == nil {
 			return nil
@@ -157,6 +196,12 @@ func requestTargets(in any) []authTarget {
 		return streamOrTable(x.StreamArn, "DescribeStream")
 	case *streamsdynamodbapi.GetShardIteratorInput:
 		return streamOrTable(x.StreamArn, "GetShardIterator")
+	case *streamsdynamodbapi.GetRecordsInput:
+		it, ok := decodeIterator(deref(x.ShardIterator))
+		if !ok {
+			return nil // the handler refuses it
+		}
+		return []authTarget{{ref: streamARN(it.owner(sc), it.table, it.label), action: "GetRecords", stream: true}}
 	case *dynamodbapi.BatchGetItemInput:
 		return sortedTargets(mapKeys(x.RequestItems), "BatchGetItem")
 	case *dynamodbapi.BatchWriteItemInput:

@@ -193,3 +193,76 @@ func FuzzParsePolicy(f *testing.F) {
 		}
 	})
 }
+
+// TestStatementPolicyEnforcement checks that PartiQL statements are held
+// to an own-account Deny of their table's policy, with the action of
+// their kind.
+func TestStatementPolicyEnforcement(t *testing.T) {
+	f := newFixture(t)
+	f.mustCall(t, "CreateTable", itemsTable)
+	f.mustCall(t, "CreateTable", simpleTable)
+	f.mustCall(t, "PutItem", `{"TableName":"items","Item":{"pk":{"S":"a"},"sk":{"N":"1"}}}`)
+	f.mustCall(t, "PutResourcePolicy", policyBody(arnItems, `{"Statement":[`+
+		`{"Effect":"Deny","Principal":"*","Action":["dynamodb:PartiQLInsert","dynamodb:PartiQLDelete"],"Resource":"*"}]}`, ``))
+	denied := "User: arn:aws:iam::111122223333:root is not authorized to perform: dynamodb:PartiQLInsert on resource: " + arnItems +
+		" with an explicit deny in a resource-based policy"
+	owner := *f
+	owner.strict = true
+	owner.run(t, []wireCase{
+		{"ExecuteStatement", `{"Statement":"SELECT * FROM items WHERE pk = 'a' AND sk = 1"}`, 200, []string{`"pk":{"S":"a"}`}, nil},
+		{"ExecuteStatement", `{"Statement":"UPDATE items SET x = 1 WHERE pk = 'a' AND sk = 1"}`, 200, nil, nil},
+		{"ExecuteStatement", `{"Statement":"INSERT INTO items VALUE {'pk': 'b', 'sk': 2}"}`, 400, []string{"AccessDeniedException", denied}, nil},
+		{"ExecuteStatement", `{"Statement":"DELETE FROM items WHERE pk = 'a' AND sk = 1"}`, 400, []string{"AccessDeniedException", "dynamodb:PartiQLDelete"}, nil},
+		{"ExecuteStatement", `{"Statement":"INSERT INTO tbl VALUE {'pk': 'b'}"}`, 200, nil, nil},
+		{"BatchExecuteStatement", `{"Statements":[{"Statement":"INSERT INTO tbl VALUE {'pk': 'c'}"},{"Statement":"INSERT INTO items VALUE {'pk': 'c', 'sk': 3}"}]}`, 200,
+			[]string{`"Code":"AccessDenied"`, "dynamodb:PartiQLInsert"}, nil},
+		{"ExecuteTransaction", `{"TransactStatements":[{"Statement":"INSERT INTO tbl VALUE {'pk': 'd'}"},{"Statement":"DELETE FROM items WHERE pk = 'a' AND sk = 1"}]}`, 400,
+			[]string{"AccessDeniedException", "dynamodb:PartiQLDelete"}, nil},
+		{"GetItem", `{"TableName":"tbl","Key":{"pk":{"S":"d"}}}`, 200, nil, []string{`"Item"`}},
+		{"GetItem", `{"TableName":"tbl","Key":{"pk":{"S":"c"}}}`, 200, []string{`"Item"`}, nil},
+		{"GetItem", `{"TableName":"items","Key":{"pk":{"S":"b"},"sk":{"N":"2"}}}`, 200, nil, []string{`"Item"`}},
+	})
+	// Open mode checks no permission.
+	f.run(t, []wireCase{{"ExecuteStatement", `{"Statement":"INSERT INTO items VALUE {'pk': 'b', 'sk': 2}"}`, 200, nil, nil}})
+}
+
+// TestStreamCrossAccount reads another account's stream as its policy
+// allows, in strict mode.
+func TestStreamCrossAccount(t *testing.T) {
+	f := newFixture(t)
+	streamArn, shard := f.streamTable(t, "tbl", viewNewAndOld)
+	f.mustCall(t, "PutItem", `{"TableName":"tbl","Item":{"pk":{"S":"a"}}}`)
+	owner := *f
+	owner.strict = true
+	other := f.as(otherAccount)
+	other.strict = true
+	describe := `{"StreamArn":"` + streamArn + `"}`
+	iterBody := `{"StreamArn":"` + streamArn + `","ShardId":"` + shard + `","ShardIteratorType":"TRIM_HORIZON"}`
+	ownIter := f.iteratorOf(t, streamArn, shard, iterTrimHorizon, "")
+	other.streamsRun(t, []wireCase{
+		{"DescribeStream", describe, 400, []string{"AccessDeniedException", "dynamodb:DescribeStream on resource: " + streamArn}, nil},
+		{"GetShardIterator", iterBody, 400, []string{"AccessDeniedException", "dynamodb:GetShardIterator"}, nil},
+		{"GetRecords", `{"ShardIterator":"` + ownIter + `"}`, 400, []string{"AccessDeniedException", "dynamodb:GetRecords"}, nil},
+	})
+	owner.mustCall(t, "PutResourcePolicy", policyBody(streamArn, `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"`+otherAccount+`"},`+
+		`"Action":["dynamodb:DescribeStream","dynamodb:GetShardIterator","dynamodb:GetRecords"],"Resource":"`+streamArn+`"}]}`, ``))
+	other.streamsRun(t, []wireCase{
+		{"DescribeStream", describe, 200, []string{`"StreamArn":"` + streamArn + `"`, `"TableName":"tbl"`, shard}, nil},
+	})
+	var it struct{ ShardIterator string }
+	other.mustStreams(t, "GetShardIterator", iterBody, &it)
+	recs, _ := other.readAll(t, it.ShardIterator)
+	if len(recs.Records) != 1 || recs.Records[0].EventName != "INSERT" {
+		t.Fatalf("records read across accounts: %+v", recs)
+	}
+	// The other account's own tables are not the owner's.
+	other.streamsRun(t, []wireCase{{"ListStreams", `{}`, 200, []string{`"Streams":[]`}, nil}})
+	// An own-account Deny on the stream refuses its owner's reads.
+	owner.mustCall(t, "PutResourcePolicy", policyBody(streamArn, `{"Statement":[{"Effect":"Deny","Principal":"*",`+
+		`"Action":"dynamodb:GetRecords","Resource":"*"}]}`, ``))
+	owner.streamsRun(t, []wireCase{
+		{"DescribeStream", describe, 200, nil, nil},
+		{"GetRecords", `{"ShardIterator":"` + ownIter + `"}`, 400, []string{"AccessDeniedException", "explicit deny"}, nil},
+	})
+	other.streamsRun(t, []wireCase{{"GetRecords", `{"ShardIterator":"` + it.ShardIterator + `"}`, 400, []string{"AccessDeniedException"}, nil}})
+}

@@ -3,7 +3,8 @@
 // expressions, Query and Scan, batches and transactions, PartiQL
 // statements (translated by package partiql into the same item requests),
 // DynamoDB Streams (the streamsdynamodb API, see stream.go), time to live,
-// on-demand backups, global tables (replica.go), and exports to and
+// on-demand backups, global tables (replica.go; legacy_global.go answers
+// the version 2017.11.29 operations as AWS does today), and exports to and
 // imports from S3 (export.go, import.go), all on the storage interface.
 //
 // Storage layout (all under storage.Key("dynamodb", account, region)):
@@ -140,6 +141,12 @@ func New(d service.Deps) *Provider {
 	h.ImportTable = p.importTable
 	h.DescribeImport = p.describeImport
 	h.ListImports = p.listImports
+	h.CreateGlobalTable = p.createGlobalTable
+	h.DescribeGlobalTable = p.describeGlobalTable
+	h.ListGlobalTables = p.listGlobalTables
+	h.UpdateGlobalTable = p.updateGlobalTable
+	h.DescribeGlobalTableSettings = p.describeGlobalTableSettings
+	h.UpdateGlobalTableSettings = p.updateGlobalTableSettings
 	return p
 }
 

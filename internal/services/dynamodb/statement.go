@@ -82,6 +82,9 @@ func (p *Provider) executeStatement(ctx context.Context, in *dynamodbapi.Execute
 	if err != nil {
 		return nil, err
 	}
+	if err := p.authorizeStatement(ctx, req); err != nil { // policy_auth.go
+		return nil, err
+	}
 	start, err := decodeNextToken(in.NextToken)
 	if err != nil {
 		return nil, err

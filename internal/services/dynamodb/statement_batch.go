@@ -112,6 +112,9 @@ func (p *Provider) batchExecuteStatement(ctx context.Context, in *dynamodbapi.Ba
 	reads, writes := 0, 0
 	for i, st := range in.Statements {
 		reqs[i], errs[i] = partiql.Translate(deref(st.Statement), st.Parameters, lookup)
+		if errs[i] == nil {
+			errs[i] = p.authorizeStatement(ctx, reqs[i]) // policy_auth.go
+		}
 		switch {
 		case errs[i] != nil:
 		case reqs[i].IsRead():
@@ -213,6 +216,9 @@ func (p *Provider) executeTransaction(ctx context.Context, in *dynamodbapi.Execu
 	for i, st := range in.TransactStatements {
 		r, err := partiql.Translate(deref(st.Statement), st.Parameters, lookup)
 		if err != nil {
+			return nil, err
+		}
+		if err := p.authorizeStatement(ctx, r); err != nil { // policy_auth.go
 			return nil, err
 		}
 		if r.IsRead() {

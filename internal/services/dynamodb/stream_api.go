@@ -66,33 +66,41 @@ func streamARN(sc scope.Scope, table, label string) string {
 	return tableARN(sc, table) + "/stream/" + label
 }
 
-// parseStreamARN reads the table and label of a stream ARN of the caller's
-// scope. A malformed ARN is a ValidationException; one of another account
-// or region names no stream of the caller's (ok false).
-func parseStreamARN(sc scope.Scope, s string) (table, label string, ok bool, err error) {
+// parseStreamARN reads the owner's scope, table and label of a stream ARN
+// a caller in scope sc names. A malformed ARN is a ValidationException;
+// one of another region names no stream the caller can reach (ok false).
+// One of another account is that account's stream: in strict auth mode
+// Authorize has checked that the stream's resource policy allows the
+// caller (policy_auth.go); open mode checks no permission.
+func parseStreamARN(sc scope.Scope, s string) (owner scope.Scope, table, label string, ok bool, err error) {
 	a, perr := arn.Parse(s)
 	if perr != nil || a.Service != Name {
-		return "", "", false, validation(msgInvalidStreamArn)
+		return sc, "", "", false, validation(msgInvalidStreamArn)
 	}
 	rest, found := strings.CutPrefix(a.Resource, "table/")
 	if !found {
-		return "", "", false, validation(msgInvalidStreamArn)
+		return sc, "", "", false, validation(msgInvalidStreamArn)
 	}
 	table, label, found = strings.Cut(rest, "/stream/")
 	if !found || table == "" || label == "" {
-		return "", "", false, validation(msgInvalidStreamArn)
+		return sc, "", "", false, validation(msgInvalidStreamArn)
 	}
-	return table, label, a.Region == sc.Region && a.Account == sc.Account, nil
+	owner = sc
+	if isAccountID(a.Account) {
+		owner.Account = a.Account
+	}
+	return owner, table, label, a.Region == sc.Region && a.Account == owner.Account, nil
 }
 
-// findStream loads the stream an ARN names; a missing or expired stream is
-// ResourceNotFoundException.
-func (p *Provider) findStream(ctx context.Context, r storage.Reader, sc scope.Scope, streamArn string) (*stream, error) {
-	table, label, mine, err := parseStreamARN(sc, streamArn)
+// findStream loads the stream an ARN names, and returns it with its
+// owner's scope; a missing or expired stream is ResourceNotFoundException.
+func (p *Provider) findStream(ctx context.Context, r storage.Reader, sc scope.Scope, streamArn string) (*stream, scope.Scope, error) {
+	owner, table, label, ok, err := parseStreamARN(sc, streamArn)
 	if err != nil {
-		return nil, err
+		return nil, sc, err
 	}
-	return p.loadLiveStream(ctx, r, sc, table, label, mine)
+	s, err := p.loadLiveStream(ctx, r, owner, table, label, ok)
+	return s, owner, err
 }
 
 // loadLiveStream loads a stream that has not expired.
@@ -124,7 +132,7 @@ func (p *Provider) listStreams(ctx context.Context, in *streamsdynamodbapi.ListS
 	}
 	start, end := storage.PrefixRange(prefix)
 	if in.ExclusiveStartStreamArn != nil {
-		table, label, _, err := parseStreamARN(sc, *in.ExclusiveStartStreamArn)
+		_, table, label, _, err := parseStreamARN(sc, *in.ExclusiveStartStreamArn)
 		if err != nil {
 			return nil, err
 		}
@@ -191,8 +199,7 @@ func (p *Provider) describeStream(ctx context.Context, in *streamsdynamodbapi.De
 	if in.Limit != nil && *in.Limit > maxDescribeShards {
 		return nil, validation(msgLimitTooHigh, *in.Limit, maxDescribeShards)
 	}
-	sc := scope.From(ctx)
-	s, err := p.findStream(ctx, p.store, sc, deref(in.StreamArn))
+	s, owner, err := p.findStream(ctx, p.store, scope.From(ctx), deref(in.StreamArn))
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +208,7 @@ func (p *Provider) describeStream(ctx context.Context, in *streamsdynamodbapi.De
 		status = streamDisabled
 	}
 	d := &streamsdynamodbapi.StreamDescription{
-		StreamArn: ptr(streamARN(sc, s.Table, s.Label)), StreamLabel: ptr(s.Label), StreamStatus: ptr(status),
+		StreamArn: ptr(streamARN(owner, s.Table, s.Label)), StreamLabel: ptr(s.Label), StreamStatus: ptr(status),
 		StreamViewType: ptr(s.View), CreationRequestDateTime: ptr(s.Created), TableName: ptr(s.Table),
 		KeySchema: streamKeySchema(s.KeySchema), Shards: []streamsdynamodbapi.Shard{},
 	}
@@ -263,14 +270,14 @@ func (p *Provider) getShardIterator(ctx context.Context, in *streamsdynamodbapi.
 	sc := scope.From(ctx)
 	var it iterator
 	err := p.store.View(ctx, func(tx storage.Txn) error {
-		s, err := p.findStream(ctx, tx, sc, deref(in.StreamArn))
+		s, owner, err := p.findStream(ctx, tx, sc, deref(in.StreamArn))
 		if err != nil {
 			return err
 		}
 		if deref(in.ShardId) != s.ShardID {
 			return awsNotFound(msgShardNotFound)
 		}
-		it = iterator{table: s.Table, label: s.Label, issued: p.clock.Now()}
+		it = iterator{account: owner.Account, table: s.Table, label: s.Label, issued: p.clock.Now()}
 		switch typ {
 		case iterTrimHorizon:
 			it.from = s.start.next()
@@ -278,7 +285,7 @@ func (p *Provider) getShardIterator(ctx context.Context, in *streamsdynamodbapi.
 				it.from = s.Trimmed.next()
 			}
 		case iterLatest:
-			last, err := lastPosition(ctx, tx, sc, s)
+			last, err := lastPosition(ctx, tx, owner, s)
 			if err != nil {
 				return err
 			}
@@ -321,16 +328,17 @@ func (p *Provider) getRecords(ctx context.Context, in *streamsdynamodbapi.GetRec
 			it.issued.UTC().Format(javaDateLayout), now.UTC().Format(javaDateLayout))
 	}
 	sc := scope.From(ctx)
+	owner := it.owner(sc)
 	out := &streamsdynamodbapi.GetRecordsOutput{}
 	err := p.store.View(ctx, func(tx storage.Txn) error {
-		s, err := p.loadLiveStream(ctx, tx, sc, it.table, it.label, true)
+		s, err := p.loadLiveStream(ctx, tx, owner, it.table, it.label, true)
 		if err != nil {
 			return err
 		}
 		if s.Trimmed != nil && !s.Trimmed.less(it.from) {
 			return awserr.New(codeTrimmed, http.StatusBadRequest, msgTrimmed)
 		}
-		prefix := logPrefix(sc, s.Table, s.Label)
+		prefix := logPrefix(owner, s.Table, s.Label)
 		next := it.from
 		out.Records = make([]streamsdynamodbapi.Record, 0, min(limit, 64))
 		bytes := 0
@@ -358,7 +366,7 @@ func (p *Provider) getRecords(ctx context.Context, in *streamsdynamodbapi.GetRec
 			return awserr.Internal(err)
 		}
 		if s.End == nil || !s.End.less(next) {
-			n := iterator{table: s.Table, label: s.Label, from: next, issued: now}
+			n := iterator{account: owner.Account, table: s.Table, label: s.Label, from: next, issued: now}
 			out.NextShardIterator = ptr(n.encode())
 		}
 		return nil

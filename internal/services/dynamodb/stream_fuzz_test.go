@@ -14,11 +14,12 @@ func FuzzShardIterator(f *testing.F) {
 	fx.mustCall(f, "PutItem", `{"TableName":"fuzz","Item":{"pk":{"S":"a"}}}`)
 	f.Add(fx.iteratorOf(f, streamArn, shard, iterTrimHorizon, ""))
 	f.Add(iterator{table: "fuzz", label: "x", from: position{Stamp: 1}, issued: epoch}.encode())
+	f.Add(iterator{account: otherAccount, table: "fuzz", label: "x", from: position{Stamp: 1}, issued: epoch}.encode())
 	f.Add("AQ")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) {
 		if it, ok := decodeIterator(s); ok {
-			if got, ok := decodeIterator(it.encode()); !ok || got.table != it.table || got.label != it.label || got.from != it.from {
+			if got, ok := decodeIterator(it.encode()); !ok || got.account != it.account || got.table != it.table || got.label != it.label || got.from != it.from {
 				t.Fatalf("round trip of %q: %+v", s, got)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
 
@@ -71,22 +72,40 @@ func parseSeq(s string) (position, bool) {
 }
 
 // iterator is what a shard iterator stands for: the next position to read
-// in one stream's shard and when it was issued.
+// in one stream's shard and when it was issued. account is the stream
+// owner's, so that an iterator of another account's stream (allowed by
+// its resource policy) reads that stream; an iterator of the first
+// version, which had no account, reads the caller's.
 type iterator struct {
+	account      string
 	table, label string
 	from         position
 	issued       time.Time
 }
 
-// iteratorVersion is the first byte of an encoded iterator.
-const iteratorVersion = 1
+// owner is the scope of the stream the iterator reads, for a caller in sc.
+func (it iterator) owner(sc scope.Scope) scope.Scope {
+	if it.account != "" {
+		sc.Account = it.account
+	}
+	return sc
+}
+
+// Versions of the encoded iterator (its first byte): the first had no
+// account.
+const (
+	iteratorV1      = 1
+	iteratorVersion = 2
+)
 
 // encode makes the opaque ShardIterator string: the fields, then a CRC-32
 // of them so a damaged or edited iterator is refused rather than
 // misread.
 func (it iterator) encode() string {
-	b := make([]byte, 0, 40+len(it.table)+len(it.label))
+	b := make([]byte, 0, 40+len(it.account)+len(it.table)+len(it.label))
 	b = append(b, iteratorVersion)
+	b = binary.AppendUvarint(b, uint64(len(it.account)))
+	b = append(b, it.account...)
 	b = binary.AppendUvarint(b, uint64(len(it.table)))
 	b = append(b, it.table...)
 	b = binary.AppendUvarint(b, uint64(len(it.label)))
@@ -106,7 +125,7 @@ func decodeIterator(s string) (iterator, bool) {
 		return it, false
 	}
 	body, sum := b[:len(b)-4], binary.BigEndian.Uint32(b[len(b)-4:])
-	if crc32.ChecksumIEEE(body) != sum || body[0] != iteratorVersion {
+	if crc32.ChecksumIEEE(body) != sum || body[0] != iteratorVersion && body[0] != iteratorV1 {
 		return it, false
 	}
 	rest := body[1:]
@@ -120,6 +139,11 @@ func decodeIterator(s string) (iterator, bool) {
 		return v, true
 	}
 	var ok bool
+	if body[0] == iteratorVersion {
+		if it.account, ok = str(); !ok {
+			return it, false
+		}
+	}
 	if it.table, ok = str(); !ok {
 		return it, false
 	}

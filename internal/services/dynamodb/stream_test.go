@@ -1,8 +1,11 @@
 package dynamodb
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"net/http"
 	"reflect"
 	"strings"
@@ -449,9 +452,23 @@ func TestStreamPositions(t *testing.T) {
 			t.Fatalf("round trip %s → %s", tt.seq, p.seq())
 		}
 	}
-	it := iterator{table: "t", label: "l", from: position{Stamp: 5, N: 6}, issued: epoch}
-	got, ok := decodeIterator(it.encode())
-	if !ok || got != it {
-		t.Fatalf("iterator round trip %+v", got)
+	for _, it := range []iterator{
+		{table: "t", label: "l", from: position{Stamp: 5, N: 6}, issued: epoch},
+		{account: otherAccount, table: "t", label: "l", from: position{Stamp: 5, N: 6}, issued: epoch},
+	} {
+		got, ok := decodeIterator(it.encode())
+		if !ok || got != it {
+			t.Fatalf("iterator round trip %+v", got)
+		}
+	}
+	// An iterator of the first version (no account) reads the caller's stream.
+	v1 := []byte{iteratorV1, 1, 't', 1, 'l'}
+	v1 = binary.BigEndian.AppendUint64(v1, 5)
+	v1 = binary.BigEndian.AppendUint32(v1, 6)
+	v1 = binary.BigEndian.AppendUint64(v1, uint64(epoch.UnixMilli()))
+	v1 = binary.BigEndian.AppendUint32(v1, crc32.ChecksumIEEE(v1))
+	got, ok := decodeIterator(base64.RawURLEncoding.EncodeToString(v1))
+	if want := (iterator{table: "t", label: "l", from: position{Stamp: 5, N: 6}, issued: epoch}); !ok || got != want {
+		t.Fatalf("version 1 iterator: %+v %v", got, ok)
 	}
 }

@@ -41,15 +41,16 @@ const (
 )
 
 // crossAccountOps are the operations AWS serves on another account's table
-// when the table's resource-based policy allows the caller: the item and
-// batch and transaction operations, DescribeTable, UpdateTable,
-// DeleteTable and the tag operations. (AWS also serves the stream reads
-// across accounts; unkai's stream operations do not yet.)
+// (or stream) when its resource-based policy allows the caller: the item
+// and batch and transaction operations, DescribeTable, UpdateTable,
+// DeleteTable, the tag operations, and the stream reads (DescribeStream,
+// GetShardIterator and GetRecords, on the stream's policy).
 var crossAccountOps = map[string]bool{
 	"GetItem": true, "PutItem": true, "UpdateItem": true, "DeleteItem": true, "Query": true, "Scan": true,
 	"BatchGetItem": true, "BatchWriteItem": true, "TransactGetItems": true, "TransactWriteItems": true,
 	"DescribeTable": true, "UpdateTable": true, "DeleteTable": true,
 	"TagResource": true, "UntagResource": true, "ListTagsOfResource": true,
+	"DescribeStream": true, "GetShardIterator": true, "GetRecords": true,
 }
 
 // tableRef is a table a request names: where it lives and its bare name.

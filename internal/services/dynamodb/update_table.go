@@ -232,6 +232,10 @@ func (p *Provider) applyIndexUpdates(ctx context.Context, tx storage.Txn, sc sco
 			if err := deleteRange(ctx, tx, start, end); err != nil {
 				return internalf("delete index %s: %w", name, err)
 			}
+			// The index's Contributor Insights setting goes with it (insights.go).
+			if err := tx.Delete(insightsKey(sc, deref(d.TableName), name)); err != nil {
+				return internalf("delete insights of index %s: %w", name, err)
+			}
 		}
 	}
 	return nil
