@@ -64,9 +64,10 @@ func FromContext(ctx context.Context) *Verifier {
 // VerifyPolicyV2 checks a form signed the legacy way (AWSAccessKeyId and
 // signature fields): the signature is the base64 HMAC-SHA1 of the base64
 // policy under the secret key. SDKs still send it by default for
-// us-east-1 (boto3's generate_presigned_post does).
-func (v *Verifier) VerifyPolicyV2(ctx context.Context, accessKeyID, policy, signature string) error {
-	a := &Auth{AccessKeyID: accessKeyID, Service: "s3", Signature: signature}
+// us-east-1 (boto3's generate_presigned_post does). securityToken is the form's x-amz-security-token field, which temporary
+// credentials need ("" for long-term keys).
+func (v *Verifier) VerifyPolicyV2(ctx context.Context, accessKeyID, securityToken, policy, signature string) error {
+	a := &Auth{AccessKeyID: accessKeyID, SecurityToken: securityToken, Service: "s3", Signature: signature}
 	secret, err := v.lookupSecret(ctx, a)
 	if err != nil {
 		return err

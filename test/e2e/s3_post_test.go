@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/unkai-cloud/unkai/unkaitest"
 )
@@ -22,6 +23,13 @@ import (
 // presignedPost has boto3 sign a browser-form upload policy, as a web
 // backend would, and returns the form's fields.
 func presignedPost(t *testing.T, srv *unkaitest.Server, accessKey, secret, bucket, sigVersion string) map[string]string {
+	t.Helper()
+	return presignedPostAs(t, srv, aws.Credentials{AccessKeyID: accessKey, SecretAccessKey: secret}, bucket, sigVersion)
+}
+
+// presignedPostAs is presignedPost with any credentials, temporary ones
+// (with a session token) included.
+func presignedPostAs(t *testing.T, srv *unkaitest.Server, creds aws.Credentials, bucket, sigVersion string) map[string]string {
 	t.Helper()
 	script := `
 import boto3, json, sys
@@ -37,11 +45,14 @@ post = s3.generate_presigned_post(sys.argv[1], "uploads/${filename}",
 print(json.dumps(post["fields"]))
 `
 	cmd := exec.Command("python3", "-c", script, bucket, sigVersion)
-	env := awsEnv(srv, accessKey)
+	env := awsEnv(srv, creds.AccessKeyID)
 	for i, kv := range env {
 		if strings.HasPrefix(kv, "AWS_SECRET_ACCESS_KEY=") {
-			env[i] = "AWS_SECRET_ACCESS_KEY=" + secret
+			env[i] = "AWS_SECRET_ACCESS_KEY=" + creds.SecretAccessKey
 		}
+	}
+	if creds.SessionToken != "" {
+		env = append(env, "AWS_SESSION_TOKEN="+creds.SessionToken)
 	}
 	cmd.Env = env
 	out, err := cmd.Output()
@@ -196,5 +207,40 @@ func TestS3PostObject(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestS3PostObjectTemporaryCredentials uploads through a form signed with
+// GetSessionToken's credentials in strict mode: the form's
+// x-amz-security-token is checked, and the object lands in the account that
+// obtained the credentials.
+func TestS3PostObjectTemporaryCredentials(t *testing.T) {
+	ctx := context.Background()
+	srv := unkaitest.Start(t, unkaitest.WithStrictAuth("111122223333", "root-secret"))
+	tok, err := sts.NewFromConfig(srv.AWSConfig()).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := aws.Credentials{AccessKeyID: aws.ToString(tok.Credentials.AccessKeyId),
+		SecretAccessKey: aws.ToString(tok.Credentials.SecretAccessKey), SessionToken: aws.ToString(tok.Credentials.SessionToken)}
+	c := s3Client(srv, "")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("tmpforms")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sigv := range []string{"", "s3v4"} {
+		fields := presignedPostAs(t, srv, creds, "tmpforms", sigv)
+		if fields["x-amz-security-token"] == "" {
+			t.Fatalf("boto3 left out the session token: %v", fields)
+		}
+		if resp, body := postForm(t, srv.URL+"/tmpforms", fields, "t.txt", []byte("temporary")); resp.StatusCode != http.StatusCreated {
+			t.Fatalf("POST signed %q with temporary credentials = %d %s", sigv, resp.StatusCode, body)
+		}
+		fields["x-amz-security-token"] = "not-the-token"
+		if resp, body := postForm(t, srv.URL+"/tmpforms", fields, "t.txt", []byte("temporary")); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST %q with a wrong session token = %d %s", sigv, resp.StatusCode, body)
+		}
+	}
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("tmpforms"), Key: aws.String("uploads/t.txt")}); err != nil {
+		t.Errorf("the root account does not see the upload: %v", err)
 	}
 }

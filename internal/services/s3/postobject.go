@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/unkai-cloud/unkai/internal/api/s3api"
+	"github.com/unkai-cloud/unkai/internal/api/stsapi"
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/sigv4"
@@ -128,7 +129,7 @@ func (p *Provider) authorizeForm(ctx context.Context, fields map[string]string, 
 		// The legacy signature (HMAC-SHA1), which SDKs still send for
 		// us-east-1.
 		if verifier != nil {
-			if err := verifier.VerifyPolicyV2(ctx, v2Key, policyText, fields["signature"]); err != nil {
+			if err := verifier.VerifyPolicyV2(ctx, v2Key, fields["x-amz-security-token"], policyText, fields["signature"]); err != nil {
 				return nil, sigv4.ToAWS(err, sigv4.DialectS3)
 			}
 		}
@@ -138,6 +139,7 @@ func (p *Provider) authorizeForm(ctx context.Context, fields map[string]string, 
 		if err != nil {
 			return nil, sigv4.ToAWS(err, sigv4.DialectS3)
 		}
+		a.SecurityToken = fields["x-amz-security-token"]
 		if verifier != nil {
 			if err := verifier.VerifyPolicy(ctx, a, policyText); err != nil {
 				return nil, sigv4.ToAWS(err, sigv4.DialectS3)
@@ -152,11 +154,30 @@ func (p *Provider) authorizeForm(ctx context.Context, fields map[string]string, 
 	if err := pol.check(fields, p.clock.Now()); err != nil {
 		return nil, err
 	}
-	sc.Account, sc.AccessKey, sc.Anonymous = scope.AccountForAccessKey(accessKey), accessKey, false
+	account, err := p.accountOf(ctx, accessKey)
+	if err != nil {
+		return nil, err
+	}
+	sc.Account, sc.AccessKey, sc.Anonymous = account, accessKey, false
 	if region != "" {
 		sc.Region = region
 	}
 	return pol, nil
+}
+
+// accountOf is the account an access key acts as: for temporary
+// credentials (ASIA keys), the one that obtained them, as STS tells
+// in-process; for other keys, the usual rule (scope.AccountForAccessKey).
+func (p *Provider) accountOf(ctx context.Context, accessKey string) (string, error) {
+	if sts, _ := p.peers.Handlers(stsapi.Descriptor).(*stsapi.Handlers); sts != nil && sts.GetAccessKeyInfo != nil &&
+		strings.HasPrefix(accessKey, "ASIA") && len(accessKey) >= 16 {
+		out, err := sts.GetAccessKeyInfo(ctx, &stsapi.GetAccessKeyInfoRequest{AccessKeyId: &accessKey})
+		if err != nil {
+			return "", awserr.Internal(err)
+		}
+		return deref(out.Account), nil
+	}
+	return scope.AccountForAccessKey(accessKey), nil
 }
 
 // formPutRequest makes the PUT a form's fields describe.

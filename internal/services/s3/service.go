@@ -91,6 +91,9 @@ type Provider struct {
 	// restoreDelays is how long a restore job takes per retrieval tier
 	// (restore.go).
 	restoreDelays restoreDelays
+	// peers serves other providers' APIs in-process (STS, for the account
+	// of temporary credentials that sign a browser-form upload).
+	peers *service.Peers
 	// ownerFields caches where each input type keeps its bucket and
 	// expected owners (expectedowner.go).
 	ownerFields sync.Map
@@ -103,7 +106,7 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs, maxInline: maxInline,
+	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs, peers: d.Peers, maxInline: maxInline,
 		restoreDelays: defaultRestoreDelays()}
 	if p.clock == nil {
 		p.clock = clock.Real{}
