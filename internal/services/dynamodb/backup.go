@@ -12,6 +12,7 @@ import (
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
 	"github.com/unkai-cloud/unkai/internal/arn"
 	"github.com/unkai-cloud/unkai/internal/awserr"
+	"github.com/unkai-cloud/unkai/internal/region"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
@@ -33,10 +34,13 @@ import (
 // (it answers CREATING). Backups outlive their table. Indexes are not
 // copied: a restore rebuilds them.
 //
-// Choices where AWS is silent: an ARN that does not parse, or names
-// another account or region, is BackupNotFoundException like an unknown
-// one; ListBackups lists in creation order; a backup being deleted shows
-// status DELETED until its data is gone.
+// As on AWS, CreateBackup always answers CREATING (the copy of a small
+// table is finished by the time the next DescribeBackup asks), a table
+// still CREATING (a restore target, a new replica) is TableNotFoundException
+// like a missing one, and an UPDATING table accepts the backup.
+//
+// Choices where AWS is silent: ListBackups lists in creation order; a
+// backup being deleted shows status DELETED until its data is gone.
 
 // Backup statuses and types.
 const (
@@ -61,6 +65,12 @@ const (
 	msgSourceInUse       = "Table is being created: %s"
 	msgTableBeingCreated = "Attempt to change a resource which is still in use: Table is being created: %s"
 	msgBadStartArn       = "Invalid ExclusiveStartBackupArn: %s"
+	// Texts observed on AWS (ack-api-quirks DDB-BACKUP-012, DDB-BACKUP-014).
+	msgInvalidBackupARN   = "Invalid Backup ARN"
+	msgBackupARNNotValid  = "Invalid Request: BackupArn is not valid"
+	msgBackupAccessDenied = "Access is denied"
+	msgStartArnRegion     = "Invalid Request: The supplied ExclusiveStartBackupArn does not match the region"
+	msgTimeRangeInverted  = msgInvalid + "Time range lower bound must be less than or equal to upper bound"
 )
 
 // syncCopyBytes is the largest table (or backup) copied within the
@@ -96,20 +106,34 @@ func backupARN(sc scope.Scope, table, id string) string {
 }
 
 // parseBackupARN returns the table and backup id an ARN names in the
-// caller's scope; anything else is BackupNotFoundException.
+// caller's scope, as DynamoDB checks it (DDB-BACKUP-012): another
+// account's ARN is AccessDeniedException; another partition or service,
+// or a region that does not exist, is "BackupArn is not valid"; an ARN
+// that names no backup (a table ARN, say) or is no ARN at all is "Invalid
+// Backup ARN". The region part is otherwise ignored: the backup is looked
+// up in the caller's region, as AWS does.
 func parseBackupARN(sc scope.Scope, s string) (table, id string, err error) {
 	a, perr := arn.Parse(s)
-	notFound := awserr.New(codeBackupNotFound, http.StatusBadRequest, msgBackupNotFound, s)
-	if perr != nil || a.Partition != arn.PartitionOf(sc.Region) || a.Service != Name || a.Account != sc.Account || a.Region != sc.Region {
-		return "", "", notFound
+	if perr != nil {
+		return "", "", validation(msgInvalidBackupARN)
+	}
+	if a.Account != sc.Account {
+		return "", "", awserr.New(codeAccessDenied, http.StatusBadRequest, msgBackupAccessDenied)
+	}
+	if a.Region == "" {
+		return "", "", awserr.New(codeAccessDenied, http.StatusBadRequest, msgBackupAccessDenied)
+	}
+	if _, ok := region.Lookup(a.Region); !ok || a.Partition != arn.PartitionOf(sc.Region) || a.Service != Name ||
+		arn.PartitionOf(a.Region) != a.Partition {
+		return "", "", validation(msgBackupARNNotValid)
 	}
 	rest, ok := strings.CutPrefix(a.Resource, "table/")
 	if !ok {
-		return "", "", notFound
+		return "", "", validation(msgInvalidBackupARN)
 	}
 	table, id, ok = strings.Cut(rest, "/backup/")
 	if !ok || table == "" || id == "" || strings.Contains(id, "/") {
-		return "", "", notFound
+		return "", "", validation(msgInvalidBackupARN)
 	}
 	return table, id, nil
 }
@@ -181,9 +205,14 @@ func describeSource(b *backupRecord, rec *tableRecord, items, size int64) {
 		ProvisionedThroughput: throughputOf(d.ProvisionedThroughput), OnDemandThroughput: d.OnDemandThroughput,
 		ItemCount: ptr(items), BillingMode: ptr(billing),
 	}
-	f := dynamodbapi.SourceTableFeatureDetails{
-		StreamDescription: d.StreamSpecification, TimeToLiveDescription: ttlDescription(rec.TTL),
-		SSEDescription: d.SSEDescription,
+	// Only the features the table has are recorded: a plain table's
+	// SourceTableFeatureDetails is {} (DDB-BACKUP-009).
+	f := dynamodbapi.SourceTableFeatureDetails{SSEDescription: d.SSEDescription}
+	if s := d.StreamSpecification; s != nil && s.StreamEnabled != nil && *s.StreamEnabled {
+		f.StreamDescription = s
+	}
+	if rec.TTL != nil && rec.TTL.Enabled {
+		f.TimeToLiveDescription = ttlDescription(rec.TTL)
 	}
 	for _, l := range d.LocalSecondaryIndexes {
 		f.LocalSecondaryIndexes = append(f.LocalSecondaryIndexes, dynamodbapi.LocalSecondaryIndexInfo{
@@ -235,8 +264,8 @@ func (p *Provider) createBackup(ctx context.Context, in *dynamodbapi.CreateBacku
 		if err != nil {
 			return err
 		}
-		if deref(rec.Desc.TableStatus) != statusActive {
-			return awserr.New(codeTableInUse, http.StatusBadRequest, msgSourceInUse, table)
+		if deref(rec.Desc.TableStatus) == statusCreating {
+			return awserr.New(codeTableNotFound, http.StatusBadRequest, msgSourceNotFound, table)
 		}
 		st, err := loadStats(ctx, tx, sc, table)
 		if err != nil {
@@ -265,7 +294,10 @@ func (p *Provider) createBackup(ctx context.Context, in *dynamodbapi.CreateBacku
 	if err != nil {
 		return nil, err
 	}
-	return &dynamodbapi.CreateBackupOutput{BackupDetails: &done.Details}, nil
+	// The answer is the backup as it was when the request arrived.
+	details := done.Details
+	details.BackupStatus = ptr(backupCreating)
+	return &dynamodbapi.CreateBackupOutput{BackupDetails: &details}, nil
 }
 
 func (p *Provider) describeBackup(ctx context.Context, in *dynamodbapi.DescribeBackupInput) (*dynamodbapi.DescribeBackupOutput, error) {
@@ -273,6 +305,8 @@ func (p *Provider) describeBackup(ctx context.Context, in *dynamodbapi.DescribeB
 	if err != nil {
 		return nil, err
 	}
+	// AWS echoes the ARN as the caller wrote it (its region part may differ).
+	b.Details.BackupArn = in.BackupArn
 	return &dynamodbapi.DescribeBackupOutput{BackupDescription: b.description()}, nil
 }
 
@@ -291,10 +325,16 @@ func (p *Provider) listBackups(ctx context.Context, in *dynamodbapi.ListBackupsI
 	}
 	prefix := backupsPrefix(sc)
 	start := prefix
+	if lo, hi := in.TimeRangeLowerBound, in.TimeRangeUpperBound; lo != nil && hi != nil && lo.After(*hi) {
+		return nil, validation(msgTimeRangeInverted)
+	}
 	if in.ExclusiveStartBackupArn != nil {
 		table, id, err := parseBackupARN(sc, *in.ExclusiveStartBackupArn)
 		if err != nil {
 			return nil, validation(msgBadStartArn, *in.ExclusiveStartBackupArn)
+		}
+		if a, _ := arn.Parse(*in.ExclusiveStartBackupArn); a.Region != sc.Region {
+			return nil, validation(msgStartArnRegion)
 		}
 		start = storage.KeyAfter(backupKey(sc, id, table))
 	}
@@ -376,6 +416,7 @@ func (p *Provider) deleteBackup(ctx context.Context, in *dynamodbapi.DeleteBacku
 	if err != nil {
 		return nil, err
 	}
+	b.Details.BackupArn = in.BackupArn // echoed as the caller wrote it
 	table, id, _ := parseBackupARN(sc, backupArn)
 	if derefInt(b.Details.BackupSizeBytes) > syncCopyBytes {
 		p.bg.run(func(bctx context.Context) {

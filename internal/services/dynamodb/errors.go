@@ -32,7 +32,6 @@ const (
 	msgFirstNotHash          = "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
 	msgSecondNotRange        = "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"
 	msgSameHashRange         = "Both the Hash Key and the Range Key element in the KeySchema have the same name"
-	msgDuplicateAttrDef      = "Cannot have two attributes with the same name"
 	msgThroughputRequired    = msgInvalid + "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"
 	msgThroughputForbidden   = msgInvalid + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"
 	msgIndexThroughputNeeded = msgInvalid + "ProvisionedThroughput must be specified for index: %s"
@@ -52,11 +51,11 @@ const (
 	msgIndexExists           = "Attempting to create an index which already exists"
 	msgIndexNotFound         = "Requested resource not found: Requested index %s was not found"
 	msgNoUpdate              = "The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: %d. Requested ReadCapacityUnits: %d. Current WriteCapacityUnits provisioned for the table: %d. Requested WriteCapacityUnits: %d. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."
-	msgNothingToUpdate       = "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required"
+	msgNothingToUpdate       = "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required"
 	msgOneGSIAction          = "One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null"
 	msgBadARN                = "Invalid TableArn: Invalid ResourceArn provided as input %s"
 	msgTagKeysEmpty          = "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null"
-	msgTooManyTags           = "One or more parameter values were invalid: The number of tags exceeds the limit of 50"
+	msgTooManyTags           = "Number of Tags exceed the current limit for the provided ResourceArn"
 )
 
 // validation returns a ValidationException with a formatted message.

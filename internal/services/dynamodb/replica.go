@@ -60,8 +60,8 @@ import (
 //     the check could see, so it always answers AWS's "Table write capacity
 //     should either be Pay-Per-Request or AutoScaled."
 //   - Adding a replica enables a NEW_AND_OLD_IMAGES stream on members that
-//     have none, as AWS does; a member whose stream has another view type
-//     refuses the replica.
+//     have none, as AWS does; a stream of another view type is kept
+//     (DDB-TABLE-305), and the new replica streams with the table's.
 //   - The new replica takes the table's TTL setting; later UpdateTimeToLive
 //     calls apply to their own region only. Other table settings (indexes,
 //     billing, streams) are not synchronized after creation.
@@ -86,7 +86,6 @@ const (
 	msgReplicaNotMember   = "Update global table operation failed because one or more replicas were not part of the global table. Please retry the request without these replicas: [%s]."
 	msgReplicaCapacity    = "Table write capacity should either be Pay-Per-Request or AutoScaled."
 	msgReplicaAlone       = msgInvalid + "ReplicaUpdates must be the only operation in the request"
-	msgReplicaStreamView  = msgInvalid + "Table StreamViewType must be NEW_AND_OLD_IMAGES to add replicas"
 	msgReplicaInUse       = "Attempt to change a resource which is still in use: Table is being updated: %s"
 )
 
@@ -471,19 +470,22 @@ func (p *Provider) addReplica(ctx context.Context, tx storage.Txn, members []mem
 	if billingOf(&src.rec.Desc) != billPerRequest {
 		return member{}, validation(msgReplicaCapacity)
 	}
+	// No stream prerequisite (DDB-TABLE-305): a member without a stream
+	// gets NEW_AND_OLD_IMAGES, one with another view type keeps it, and
+	// the new replica streams as the table does.
+	view := viewNewAndOld
+	if t := streamTargetOf(&src.rec.Desc); t != nil {
+		view = t.view
+	}
 	for _, m := range members {
-		t := streamTargetOf(&m.rec.Desc)
-		switch {
-		case t == nil:
+		if streamTargetOf(&m.rec.Desc) == nil {
 			if err := p.enableStream(ctx, tx, m.sc, &m.rec.Desc, viewNewAndOld, now); err != nil {
 				return member{}, err
 			}
-		case t.view != viewNewAndOld:
-			return member{}, validation(msgReplicaStreamView)
 		}
 	}
 	d := p.replicaTableDesc(tsc, &src.rec.Desc, c, now)
-	if err := p.enableStream(ctx, tx, tsc, d, viewNewAndOld, now); err != nil {
+	if err := p.enableStream(ctx, tx, tsc, d, view, now); err != nil {
 		return member{}, err
 	}
 	rec := &tableRecord{Desc: *d, Replica: &dynamodbapi.ReplicaDescription{

@@ -116,7 +116,9 @@ func TestReplicaUpdatesValidation(t *testing.T) {
 		{"UpdateTable", replicaUpdate("nope", "Create", "us-east-1"), bad, []string{"ResourceNotFoundException"}, nil},
 		{"UpdateTable", replicaUpdate("taken", "Create", "ap-northeast-1"), bad,
 			[]string{"Failed to create a the new replica of table with name: ‘taken’ because one or more replicas already existed as tables."}, nil},
-		{"UpdateTable", replicaUpdate("taken", "Create", "us-east-1"), bad, []string{msgReplicaStreamView}, nil},
+		// No stream prerequisite: another view type is kept (DDB-TABLE-305).
+		{"UpdateTable", replicaUpdate("taken", "Create", "us-east-1"), http.StatusOK,
+			[]string{`"RegionName":"us-east-1","ReplicaStatus":"CREATING"`, `"StreamViewType":"KEYS_ONLY"`}, []string{"NEW_AND_OLD_IMAGES"}},
 		// A duplicate of the same action is one action, as on AWS.
 		{"UpdateTable", `{"TableName":"gtb","ReplicaUpdates":[{"Create":{"RegionName":"us-east-1"}},{"Create":{"RegionName":"us-east-1"}}]}`,
 			http.StatusOK, []string{`"TableStatus":"UPDATING"`, `"GlobalTableVersion":"2019.11.21"`,

@@ -168,10 +168,13 @@ func validateCreate(in *dynamodbapi.CreateTableInput) (*createSpec, error) {
 	for _, a := range in.AttributeDefinitions {
 		n := deref(a.AttributeName)
 		if _, dup := defined[n]; dup {
-			return nil, validation(msgDuplicateAttrDef)
+			return nil, validation(msgAttrNameDuplicated, n)
 		}
 		defined[n] = deref(a.AttributeType)
 		defNames = append(defNames, n)
+	}
+	if err := checkDefinitionsUsed(in, defined, defNames); err != nil {
+		return nil, err
 	}
 	used := map[string]bool{}
 	var missing []string
@@ -266,6 +269,39 @@ func validateCreate(in *dynamodbapi.CreateTableInput) (*createSpec, error) {
 		return nil, validation(msgKeyCountMismatch)
 	}
 	return spec, nil
+}
+
+// checkDefinitionsUsed refuses, on a table with secondary indexes, an
+// attribute definition no key uses; AWS checks this before every other
+// index rule (DDB-TABLE-127). The keys are listed in order of first use
+// (AWS's own order looks unordered).
+func checkDefinitionsUsed(in *dynamodbapi.CreateTableInput, defined map[string]string, defNames []string) error {
+	if len(in.GlobalSecondaryIndexes) == 0 && len(in.LocalSecondaryIndexes) == 0 {
+		return nil
+	}
+	used := map[string]bool{}
+	var keys []string
+	add := func(ks []dynamodbapi.KeySchemaElement) {
+		for _, e := range ks {
+			if n := deref(e.AttributeName); !used[n] {
+				used[n] = true
+				keys = append(keys, n)
+			}
+		}
+	}
+	add(in.KeySchema)
+	for _, l := range in.LocalSecondaryIndexes {
+		add(l.KeySchema)
+	}
+	for _, g := range in.GlobalSecondaryIndexes {
+		add(g.KeySchema)
+	}
+	for n := range defined {
+		if !used[n] {
+			return validation(msgAttrDefsNotUsed, joinComma(defNames), joinComma(keys))
+		}
+	}
+	return nil
 }
 
 // checkIndexThroughput checks a GSI's throughput against the billing mode.

@@ -83,6 +83,9 @@ func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableI
 	if len(in.Tags) > maxTags {
 		return nil, validation(msgTooManyTags)
 	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
 	if err := checkStreamSpec(in.StreamSpecification, true); err != nil {
 		return nil, err
 	}
@@ -134,7 +137,7 @@ func (p *Provider) newTableDesc(sc scope.Scope, in *dynamodbapi.CreateTableInput
 	name := deref(in.TableName)
 	tArn := tableARN(sc, name)
 	d := dynamodbapi.TableDescription{
-		AttributeDefinitions:      in.AttributeDefinitions,
+		AttributeDefinitions:      sortedDefinitions(in.AttributeDefinitions),
 		TableName:                 ptr(name),
 		KeySchema:                 in.KeySchema,
 		TableStatus:               ptr(statusActive),

@@ -2,6 +2,8 @@ package dynamodb
 
 import (
 	"context"
+	"strings"
+	"unicode"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
 	"github.com/unkai-cloud/unkai/internal/protocol"
@@ -35,7 +37,59 @@ func (p *Provider) withTable(ctx context.Context, op, resource string, fn func(*
 	})
 }
 
+// Tag texts AWS sends (ack-api-quirks DDB-TABLE-105, -107, -108, -372).
+const (
+	msgNoTags        = "Atleast one Tag needs to be provided as Input."
+	msgNoTagKeys     = "Atleast one Tag Key needs to be provided as Input."
+	msgBadTagKey     = "The Tag Key provided is invalid, Key: %s"
+	msgBadTagValue   = "The Tag Value provided is invalid, Value: %s"
+	msgAWSTagPrefix  = "Tag Key cannot be prefixed with aws:, Key: %s"
+	msgDuplicateTags = "Duplicate Tag Keys provided as input: Duplicate Tag Key found %s"
+)
+
+// tagCharsOK reports whether s holds only what AWS's tag pattern allows:
+// letters, digits, spaces and + - = . _ : / @.
+func tagCharsOK(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsSpace(r) && !strings.ContainsRune("+-=._:/@", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkTags validates tags as TagResource and CreateTable receive them;
+// all or nothing, before anything is written.
+func checkTags(tags []dynamodbapi.Tag) error {
+	seen := map[string]bool{}
+	for _, t := range tags {
+		k := deref(t.Key)
+		switch {
+		case k == "" || !tagCharsOK(k):
+			return validation(msgBadTagKey, k)
+		case t.Value == nil || !tagCharsOK(*t.Value):
+			v := "null"
+			if t.Value != nil {
+				v = *t.Value
+			}
+			return validation(msgBadTagValue, v)
+		case strings.HasPrefix(k, "aws:"):
+			return validation(msgAWSTagPrefix, k)
+		case seen[k]:
+			return validation(msgDuplicateTags, k)
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
 func (p *Provider) tagResource(ctx context.Context, in *dynamodbapi.TagResourceInput) (*protocol.Empty, error) {
+	if len(in.Tags) == 0 {
+		return nil, validation(msgNoTags)
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
 	err := p.withTable(ctx, "TagResource", deref(in.ResourceArn), func(rec *tableRecord) error {
 		tags := mergeTags(rec.Tags, in.Tags)
 		if len(tags) > maxTags {
@@ -51,6 +105,9 @@ func (p *Provider) tagResource(ctx context.Context, in *dynamodbapi.TagResourceI
 }
 
 func (p *Provider) untagResource(ctx context.Context, in *dynamodbapi.UntagResourceInput) (*protocol.Empty, error) {
+	if in.TagKeys != nil && len(in.TagKeys) == 0 {
+		return nil, validation(msgNoTagKeys)
+	}
 	drop := map[string]bool{}
 	for _, k := range in.TagKeys {
 		drop[k] = true

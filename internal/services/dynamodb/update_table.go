@@ -15,6 +15,11 @@ func (p *Provider) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableI
 		in.DeletionProtectionEnabled == nil && in.TableClass == nil && in.OnDemandThroughput == nil {
 		return nil, validation(msgNothingToUpdate)
 	}
+	// --- indexes: request-shape rules of GlobalSecondaryIndexUpdates (index_rules.go) ---
+	if err := checkIndexUpdates(in); err != nil {
+		return nil, err
+	}
+	// --- end indexes ---
 	// --- global tables: replica updates are handled apart (replica.go) ---
 	if len(in.ReplicaUpdates) > 0 {
 		return p.updateReplicas(ctx, in)
@@ -71,10 +76,8 @@ func (p *Provider) applyTableUpdate(ctx context.Context, tx storage.Txn, sc scop
 	st *tableStats, in *dynamodbapi.UpdateTableInput, created map[string]bool) error {
 	d := &rec.Desc
 	now := p.clock.Now().UTC().Truncate(time.Millisecond)
-	billing := billProvisioned
-	if d.BillingModeSummary != nil {
-		billing = deref(d.BillingModeSummary.BillingMode)
-	}
+	billing := billingOf(d)
+	wasProvisioned := billing == billProvisioned
 	if in.BillingMode != nil {
 		billing = *in.BillingMode
 		d.BillingModeSummary = &dynamodbapi.BillingModeSummary{BillingMode: ptr(billing)}
@@ -85,7 +88,7 @@ func (p *Provider) applyTableUpdate(ctx context.Context, tx storage.Txn, sc scop
 				d.GlobalSecondaryIndexes[i].ProvisionedThroughput = throughputDesc(nil)
 			}
 		} else if in.ProvisionedThroughput == nil {
-			return validation(msgThroughputRequired)
+			return validation(msgSwitchNeedsTablePT)
 		}
 	}
 	if in.ProvisionedThroughput != nil {
@@ -94,7 +97,7 @@ func (p *Provider) applyTableUpdate(ctx context.Context, tx storage.Txn, sc scop
 		}
 		cur := d.ProvisionedThroughput
 		r, w := derefInt(in.ProvisionedThroughput.ReadCapacityUnits), derefInt(in.ProvisionedThroughput.WriteCapacityUnits)
-		if in.BillingMode == nil && cur != nil && derefInt(cur.ReadCapacityUnits) == r && derefInt(cur.WriteCapacityUnits) == w {
+		if wasProvisioned && cur != nil && derefInt(cur.ReadCapacityUnits) == r && derefInt(cur.WriteCapacityUnits) == w {
 			return validation(msgNoUpdate, derefInt(cur.ReadCapacityUnits), r, derefInt(cur.WriteCapacityUnits), w)
 		}
 		nd := throughputDesc(in.ProvisionedThroughput)
@@ -148,16 +151,10 @@ func (p *Provider) applyIndexUpdates(ctx context.Context, tx storage.Txn, sc sco
 	for _, a := range in.AttributeDefinitions {
 		defs[deref(a.AttributeName)] = deref(a.AttributeType)
 	}
+	if err := checkBillingSwitchIndexes(d, in, billing); err != nil {
+		return err
+	}
 	for _, u := range in.GlobalSecondaryIndexUpdates {
-		n := 0
-		for _, set := range []bool{u.Create != nil, u.Update != nil, u.Delete != nil} {
-			if set {
-				n++
-			}
-		}
-		if n != 1 {
-			return validation(msgOneGSIAction)
-		}
 		switch {
 		case u.Create != nil:
 			c := u.Create
@@ -166,7 +163,7 @@ func (p *Provider) applyIndexUpdates(ctx context.Context, tx storage.Txn, sc sco
 				return validation(msgIndexExists)
 			}
 			if len(d.GlobalSecondaryIndexes) >= maxGSIs {
-				return awsLimit("Subscriber limit exceeded: The number of global secondary indexes exceeds the limit of 20")
+				return awsLimit(msgGSILimitUpdate)
 			}
 			if err := checkKeySchema(c.KeySchema); err != nil {
 				return err
@@ -174,8 +171,11 @@ func (p *Provider) applyIndexUpdates(ctx context.Context, tx storage.Txn, sc sco
 			if _, err := checkProjection(c.Projection); err != nil {
 				return err
 			}
-			if err := checkIndexThroughput(billing, name, c.ProvisionedThroughput); err != nil {
+			if err := checkNewIndexThroughput(billing, name, c.ProvisionedThroughput); err != nil {
 				return err
+			}
+			if len(in.AttributeDefinitions) == 0 {
+				return validation(msgIndexNoDefinitions, name)
 			}
 			var missing []string
 			for _, e := range c.KeySchema {
@@ -203,24 +203,27 @@ func (p *Provider) applyIndexUpdates(ctx context.Context, tx storage.Txn, sc sco
 			created[name] = true
 		case u.Update != nil:
 			name := deref(u.Update.IndexName)
-			i := gsiIndex(d, name)
-			if i < 0 {
-				return awsNotFound(msgIndexNotFound, name)
+			i, err := findGSI(d, name, "update")
+			if err != nil {
+				return err
 			}
-			if u.Update.ProvisionedThroughput != nil {
+			if pt := u.Update.ProvisionedThroughput; pt != nil {
 				if billing == billPerRequest {
-					return validation(msgIndexThroughputGiven, name)
+					return validation(msgIndexOnlyOnDemand, name)
 				}
-				d.GlobalSecondaryIndexes[i].ProvisionedThroughput = throughputDesc(u.Update.ProvisionedThroughput)
+				if err := checkIndexThroughputChange(d.GlobalSecondaryIndexes[i], pt); err != nil {
+					return err
+				}
+				d.GlobalSecondaryIndexes[i].ProvisionedThroughput = throughputDesc(pt)
 			}
 			if u.Update.OnDemandThroughput != nil {
 				d.GlobalSecondaryIndexes[i].OnDemandThroughput = u.Update.OnDemandThroughput
 			}
 		case u.Delete != nil:
 			name := deref(u.Delete.IndexName)
-			i := gsiIndex(d, name)
-			if i < 0 {
-				return awsNotFound(msgIndexNotFound, name)
+			i, err := findGSI(d, name, "delete")
+			if err != nil {
+				return err
 			}
 			d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes[:i:i], d.GlobalSecondaryIndexes[i+1:]...)
 			if len(d.GlobalSecondaryIndexes) == 0 {
@@ -251,8 +254,8 @@ func gsiIndex(d *dynamodbapi.TableDescription, name string) int {
 	return -1
 }
 
-// usedDefinitions lists the attribute definitions the keys of d use, in
-// the order of first use.
+// usedDefinitions lists the attribute definitions the keys of d use,
+// sorted by name as DynamoDB reports them (DDB-TABLE-125).
 func usedDefinitions(d *dynamodbapi.TableDescription, defs map[string]string) []dynamodbapi.AttributeDefinition {
 	var out []dynamodbapi.AttributeDefinition
 	seen := map[string]bool{}
@@ -272,5 +275,6 @@ func usedDefinitions(d *dynamodbapi.TableDescription, defs map[string]string) []
 	for _, g := range d.GlobalSecondaryIndexes {
 		add(g.KeySchema)
 	}
+	sortDefinitions(out)
 	return out
 }
