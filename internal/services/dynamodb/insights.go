@@ -96,7 +96,21 @@ func insightsKeyOf(rec *tableRecord, index string) (keyDef, error) {
 			return keyDefOf(g.KeySchema), nil
 		}
 	}
-	return keyDef{}, awsNotFound(msgIndexNotFound, index)
+	return keyDef{}, awsNotFound(msgInsightsNoIndex, index, deref(rec.Desc.TableName))
+}
+
+// msgInsightsNoIndex is the Contributor Insights APIs' answer for an index
+// the table has no GSI of (an LSI included, DDB-TABLE-094).
+const msgInsightsNoIndex = "Requested resource not found: Index: %s not found for table: %s"
+
+// loadInsightsTable reads the table of an insights request; a restore
+// target answers as missing until ACTIVE (DDB-TABLE-217).
+func loadInsightsTable(ctx context.Context, r storage.Reader, sc scope.Scope, table string) (*tableRecord, error) {
+	rec, err := loadTable(ctx, r, sc, table)
+	if err == nil && deref(rec.Desc.TableStatus) == statusCreating {
+		return nil, tableNotFound(table)
+	}
+	return rec, err
 }
 
 // insightsRules names the CloudWatch rules of an enabled setting.
@@ -123,7 +137,7 @@ func (p *Provider) updateContributorInsights(ctx context.Context, in *dynamodbap
 	enable := deref(in.ContributorInsightsAction) == ciEnable
 	out := &dynamodbapi.UpdateContributorInsightsOutput{TableName: ptr(table), IndexName: in.IndexName}
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
-		rec, err := loadTable(ctx, tx, sc, table)
+		rec, err := loadInsightsTable(ctx, tx, sc, table)
 		if err != nil {
 			return err
 		}
@@ -163,7 +177,7 @@ func (p *Provider) describeContributorInsights(ctx context.Context, in *dynamodb
 	table, index := deref(in.TableName), deref(in.IndexName)
 	out := &dynamodbapi.DescribeContributorInsightsOutput{TableName: ptr(table), IndexName: in.IndexName}
 	err := p.store.View(ctx, func(tx storage.Txn) error {
-		rec, err := loadTable(ctx, tx, sc, table)
+		rec, err := loadInsightsTable(ctx, tx, sc, table)
 		if err != nil {
 			return err
 		}
@@ -219,6 +233,9 @@ func (p *Provider) listContributorInsights(ctx context.Context, in *dynamodbapi.
 	}
 	out := &dynamodbapi.ListContributorInsightsOutput{ContributorInsightsSummaries: []dynamodbapi.ContributorInsightsSummary{}}
 	for _, s := range all {
+		if deref(s.ContributorInsightsStatus) == ciDisabled {
+			continue // List leaves out what is DISABLED (DDB-TABLE-095, -343)
+		}
 		id := insightsID(s)
 		if after != "" && id <= after {
 			continue

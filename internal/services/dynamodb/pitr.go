@@ -70,8 +70,8 @@ const (
 	codePITRUnavailable   = "PointInTimeRecoveryUnavailableException"
 	codeInvalidRestore    = "InvalidRestoreTimeException"
 	msgPITRUnavailable    = "Point in time recovery is not enabled for table '%s'"
-	msgInvalidRestoreTime = "RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime"
-	msgPeriodNeedsEnable  = "RecoveryPeriodInDays can only be set when PointInTimeRecoveryEnabled is true"
+	msgInvalidRestoreTime = "RestoreDateTime '%s' must be within EarliestRestorableDateTime '%s' and LatestRestorableDateTime '%s'"
+	msgPeriodNeedsEnable  = "Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery."
 )
 
 // pitrState is a table's PITR setting, kept in the table's record.
@@ -234,6 +234,10 @@ func (p *Provider) describeContinuousBackups(ctx context.Context, in *dynamodbap
 	if err != nil {
 		return nil, err
 	}
+	if deref(rec.Desc.TableStatus) == statusCreating {
+		// A restore target is not there for the PITR APIs until ACTIVE (DDB-TABLE-217).
+		return nil, awserr.New(codeTableNotFound, http.StatusBadRequest, msgSourceNotFound, deref(in.TableName))
+	}
 	return &dynamodbapi.DescribeContinuousBackupsOutput{ContinuousBackupsDescription: continuousDesc(rec, p.clock.Now())}, nil
 }
 
@@ -253,7 +257,8 @@ func (p *Provider) updateContinuousBackups(ctx context.Context, in *dynamodbapi.
 			return err
 		}
 		if deref(rec.Desc.TableStatus) == statusCreating {
-			return awserr.New(codeTableInUse, http.StatusBadRequest, msgSourceInUse, name)
+			// A restore target is not there for the PITR APIs until ACTIVE (DDB-TABLE-217).
+			return awserr.New(codeTableNotFound, http.StatusBadRequest, msgSourceNotFound, name)
 		}
 		switch {
 		case enable:

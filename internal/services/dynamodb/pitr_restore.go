@@ -33,11 +33,13 @@ import (
 
 // Messages of RestoreTableToPointInTime's validation.
 const (
-	msgNoSource        = "Either SourceTableArn or SourceTableName must be specified"
-	msgTwoSources      = "Only one of SourceTableArn or SourceTableName can be specified"
-	msgNoRestoreTime   = "Either RestoreDateTime or UseLatestRestorableTime must be specified"
-	msgTwoRestoreTimes = "Only one of RestoreDateTime or UseLatestRestorableTime can be specified"
-	msgBadTableArn     = "Invalid TableArn: %s"
+	msgNoSource        = "The parameter 'TableName' is required but was not present in the request"
+	msgTwoSources      = "Must provide exactly one of: sourceTableArn, sourceTableName"
+	msgNoRestoreTime   = "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both"
+	msgTwoRestoreTimes = "Invalid Request: Both RestoreDateTime and UseLatestRestorableTime cannot be set for point-in-time restore request. Please specify either RestoreDateTime time or UseLatestRestorableTime"
+	msgBadTableArn     = "sourceTableArn is not a valid ARN"
+	msgOtherAccount    = "This action is only supported by accounts that match the resource owner’s account."
+	msgCrossRegionSSE  = "Invalid Request: sseSpecificationOverride must be provided for cross-region restores"
 )
 
 // pitrRestoreJob is what a point-in-time restore job records.
@@ -62,9 +64,16 @@ func pitrSourceName(sc scope.Scope, in *dynamodbapi.RestoreTableToPointInTimeInp
 	a, err := arn.Parse(s)
 	name, ok := strings.CutPrefix(a.Resource, "table/")
 	if err != nil || a.Service != Name || !ok || name == "" || strings.Contains(name, "/") {
-		return "", validation(msgBadTableArn, s)
+		return "", validation(msgBadTableArn)
 	}
-	if a.Partition != arn.PartitionOf(sc.Region) || a.Account != sc.Account || a.Region != sc.Region {
+	switch {
+	case a.Account != sc.Account:
+		return "", validation(msgOtherAccount)
+	case a.Region != sc.Region && in.SSESpecificationOverride == nil:
+		return "", validation(msgCrossRegionSSE)
+	case a.Partition != arn.PartitionOf(sc.Region) || a.Region != sc.Region:
+		// unkai restores within a region only (choice: AWS restores across
+		// regions when an SSESpecificationOverride is given).
 		return "", awserr.New(codeTableNotFound, http.StatusBadRequest, msgSourceNotFound, s)
 	}
 	return name, nil
@@ -105,7 +114,9 @@ func (p *Provider) restoreTableToPointInTime(ctx context.Context, in *dynamodbap
 			at = *in.RestoreDateTime
 		}
 		if at.Before(earliest) || at.After(latest) {
-			return awserr.New(codeInvalidRestore, http.StatusBadRequest, msgInvalidRestoreTime)
+			const layout = "2006-01-02T15:04:05Z"
+			return awserr.New(codeInvalidRestore, http.StatusBadRequest, msgInvalidRestoreTime,
+				at.UTC().Format(layout), earliest.UTC().Format(layout), latest.UTC().Format(layout))
 		}
 		if err := targetFree(ctx, tx, sc, target); err != nil {
 			return err

@@ -396,5 +396,6 @@ func TestReplicaSettings(t *testing.T) {
 			200, []string{`"Count":1`}, nil},
 		{"DescribeTable", `{"TableName":"gtb"}`, 200, []string{`"DeletionProtectionEnabled":true`}, nil},
 	})
+	f.clk.Advance(dpCooldown) // deletion protection changes are 15 s apart (DDB-TABLE-003)
 	f.mustCall(t, "UpdateTable", `{"TableName":"gtb","DeletionProtectionEnabled":false}`)
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
-	"github.com/unkai-cloud/unkai/internal/arn"
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/services/dynamodb/attr"
@@ -29,12 +28,14 @@ import (
 // its restores in progress and cannot be deleted meanwhile.
 //
 // As on AWS the restored table has the backup's key schema, indexes,
-// billing, throughput, encryption and table class, but no TTL, stream,
-// tags or deletion protection. Choices where AWS is silent: index
-// overrides replace the backup's index lists and may name any index whose
-// keys are among the backup's attribute definitions; a restore to
-// provisioned billing from an on-demand backup gives indexes without an
-// override the table's throughput.
+// billing, throughput and encryption, but no TTL, stream, tags, deletion
+// protection or table class (DDB-TABLE-215), and its RestoreSummary is
+// gone once it is ACTIVE (DDB-TABLE-216). Index overrides replace the
+// backup's index lists (an empty list drops them all, DDB-TABLE-279);
+// each override must match one of the backup's indexes by key schema and
+// projection, under any name (DDB-TABLE-273). Choice where AWS is silent:
+// a restore to provisioned billing from an on-demand backup gives indexes
+// without an override the table's throughput.
 
 // restoreJob is the value of a restore's job key.
 type restoreJob struct {
@@ -86,11 +87,23 @@ func (p *Provider) restoreTableFromBackup(ctx context.Context, in *dynamodbapi.R
 	return &dynamodbapi.RestoreTableFromBackupOutput{TableDescription: out}, nil
 }
 
-// targetFree refuses a restore into a table name already in use.
+// targetFree refuses a restore into a table name already in use: one
+// being restored is in use, any other exists (DDB-TABLE-219).
 func targetFree(ctx context.Context, tx storage.Txn, sc scope.Scope, target string) error {
-	_, err := tx.Get(ctx, TableKey(sc, target))
+	raw, err := tx.Get(ctx, TableKey(sc, target))
 	switch {
 	case err == nil:
+		rec, derr := decodeTable(target, raw)
+		if derr != nil {
+			return derr
+		}
+		if rs := rec.Desc.RestoreSummary; rs != nil && deref(rec.Desc.TableStatus) == statusCreating {
+			from := deref(rs.SourceBackupArn)
+			if from == "" {
+				from = deref(rs.SourceTableArn)
+			}
+			return awserr.New(codeTableInUse, http.StatusBadRequest, msgTargetRestoring, target, from)
+		}
 		return awserr.New(codeTableExists, http.StatusBadRequest, msgTargetTableExists, target)
 	case !errors.Is(err, storage.ErrNotFound):
 		return awserr.Internal(err)
@@ -138,15 +151,21 @@ func (p *Provider) restoredDesc(sc scope.Scope, b *backupRecord, in *dynamodbapi
 	d := &dynamodbapi.TableDescription{
 		TableName: ptr(target), KeySchema: src.KeySchema, TableStatus: ptr(statusCreating),
 		CreationDateTime: &now, TableArn: ptr(tArn), TableId: ptr(p.ids.UUID()),
-		SSEDescription: src.SSEDescription, TableClassSummary: src.TableClassSummary,
+		SSEDescription:            src.SSEDescription,
 		DeletionProtectionEnabled: ptr(false), OnDemandThroughput: src.OnDemandThroughput,
 		RestoreSummary: &dynamodbapi.RestoreSummary{
 			SourceBackupArn: b.Details.BackupArn, SourceTableArn: b.Source.TableArn,
 			RestoreDateTime: &now, RestoreInProgress: ptr(true),
 		},
 	}
-	if in.OnDemandThroughputOverride != nil {
-		d.OnDemandThroughput = in.OnDemandThroughputOverride
+	if o := in.OnDemandThroughputOverride; o != nil {
+		if derefInt(o.MaxReadRequestUnits) < 0 || o.MaxReadRequestUnits != nil && *o.MaxReadRequestUnits == 0 {
+			return nil, validation(msgRestoreODTRange, "MaxReadRequestUnits")
+		}
+		if derefInt(o.MaxWriteRequestUnits) < 0 || o.MaxWriteRequestUnits != nil && *o.MaxWriteRequestUnits == 0 {
+			return nil, validation(msgRestoreODTRange, "MaxWriteRequestUnits")
+		}
+		d.OnDemandThroughput = o
 	}
 	defs := map[string]string{}
 	for _, a := range src.AttributeDefinitions {
@@ -163,12 +182,21 @@ func (p *Provider) restoredDesc(sc scope.Scope, b *backupRecord, in *dynamodbapi
 	var pt *dynamodbapi.ProvisionedThroughput
 	switch billing {
 	case billPerRequest:
+		if in.ProvisionedThroughputOverride != nil && in.BillingModeOverride != nil {
+			return nil, validation(msgRestorePTOnDemand)
+		}
 		if in.ProvisionedThroughputOverride != nil {
-			return nil, validation(msgThroughputForbidden)
+			return nil, validation(msgRestorePTNeedsProv)
 		}
 		d.BillingModeSummary = &dynamodbapi.BillingModeSummary{BillingMode: ptr(billPerRequest), LastUpdateToPayPerRequestDateTime: &now}
 	default:
 		pt = in.ProvisionedThroughputOverride
+		if pt == nil && in.BillingModeOverride != nil {
+			return nil, validation(msgRestoreProvNeedsPT)
+		}
+		if in.OnDemandThroughputOverride != nil {
+			return nil, validation(msgRestoreODTProv)
+		}
 		if pt == nil && srcBilling == billProvisioned {
 			pt = throughputOf(src.ProvisionedThroughput)
 		}
@@ -184,16 +212,13 @@ func (p *Provider) restoredDesc(sc scope.Scope, b *backupRecord, in *dynamodbapi
 		return nil, err
 	}
 	if s := in.SSESpecificationOverride; s != nil {
+		want, err := checkSSESpec(s) // table_settings.go
+		if err != nil {
+			return nil, err
+		}
 		d.SSEDescription = nil
-		if s.Enabled != nil && *s.Enabled {
-			key := deref(s.KMSMasterKeyId)
-			if key == "" {
-				key = p.ids.UUID()
-			}
-			if _, err := arn.Parse(key); err != nil {
-				key = arn.New("kms", sc.Region, sc.Account, "key/"+key).String()
-			}
-			d.SSEDescription = &dynamodbapi.SSEDescription{Status: ptr("ENABLED"), SSEType: ptr("KMS"), KMSMasterKeyArn: ptr(key)}
+		if want {
+			d.SSEDescription = sseDescription(sseKeyARN(sc, deref(s.KMSMasterKeyId)))
 		}
 	}
 	d.AttributeDefinitions = usedDefinitions(d, defs)
@@ -223,6 +248,9 @@ func restoredIndexes(d, src *dynamodbapi.TableDescription, in *dynamodbapi.Resto
 			if _, err := checkProjection(l.Projection); err != nil {
 				return err
 			}
+			if !matchesLSI(src.LocalSecondaryIndexes, l.KeySchema, l.Projection) {
+				return validation(msgRestoreNewIndex, name)
+			}
 			k := keyDefOf(l.KeySchema)
 			if k.Hash != tableKey.Hash {
 				return validation(msgLSIHash, name, k.Hash, tableKey.Hash)
@@ -251,6 +279,9 @@ func restoredIndexes(d, src *dynamodbapi.TableDescription, in *dynamodbapi.Resto
 			}
 			if _, err := checkProjection(g.Projection); err != nil {
 				return err
+			}
+			if !matchesGSI(src.GlobalSecondaryIndexes, g.KeySchema, g.Projection) {
+				return validation(msgRestoreNewIndex, name)
 			}
 			if err := checkIndexThroughput(billing, name, g.ProvisionedThroughput); err != nil {
 				return err
@@ -310,9 +341,7 @@ func (p *Provider) finishRestore(ctx context.Context, sc scope.Scope, target str
 		rec, err := loadTable(ctx, tx, sc, target)
 		if err == nil && deref(rec.Desc.TableStatus) == statusCreating {
 			rec.Desc.TableStatus = ptr(statusActive)
-			if rec.Desc.RestoreSummary != nil {
-				rec.Desc.RestoreSummary.RestoreInProgress = ptr(false)
-			}
+			rec.Desc.RestoreSummary = nil // AWS drops it once ACTIVE (DDB-TABLE-216)
 			if err := saveTable(tx, sc, rec); err != nil {
 				return err
 			}
@@ -430,4 +459,64 @@ func indexableBy(sch *schema, it attr.Item) *schema {
 		}
 	}
 	return &out
+}
+
+// Messages of restore override validation, as DynamoDB words them.
+const (
+	msgTargetRestoring    = "Table: %s is already being restored from backup: %s"
+	msgRestorePTOnDemand  = "Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST"
+	msgRestorePTNeedsProv = "Invalid Request: Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED"
+	msgRestoreProvNeedsPT = "Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden to PROVISIONED"
+	msgRestoreODTProv     = "Invalid Request: Cannot override MaxReadRequestUnits for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST"
+	msgRestoreODTRange    = "Invalid Request: Requested %s for OnDemandThroughput is outside of valid range"
+	msgRestoreNewIndex    = "Invalid Request: Index %s does not match a secondary index that existed in the source table and cannot be created during the restore operation"
+)
+
+// matchesGSI tells whether an index override matches one of the source's
+// GSIs by key schema and projection.
+func matchesGSI(src []dynamodbapi.GlobalSecondaryIndexDescription, ks []dynamodbapi.KeySchemaElement, p *dynamodbapi.Projection) bool {
+	for _, g := range src {
+		if sameIndexShape(g.KeySchema, g.Projection, ks, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchesLSI tells whether an index override matches one of the source's
+// LSIs by key schema and projection.
+func matchesLSI(src []dynamodbapi.LocalSecondaryIndexDescription, ks []dynamodbapi.KeySchemaElement, p *dynamodbapi.Projection) bool {
+	for _, l := range src {
+		if sameIndexShape(l.KeySchema, l.Projection, ks, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameIndexShape compares two indexes' key schemas and projections (the
+// projection's non-key attributes in any order).
+func sameIndexShape(aks []dynamodbapi.KeySchemaElement, ap *dynamodbapi.Projection, bks []dynamodbapi.KeySchemaElement, bp *dynamodbapi.Projection) bool {
+	if len(aks) != len(bks) {
+		return false
+	}
+	for i := range aks {
+		if deref(aks[i].AttributeName) != deref(bks[i].AttributeName) || deref(aks[i].KeyType) != deref(bks[i].KeyType) {
+			return false
+		}
+	}
+	pa, pb := projectionOrAll(ap), projectionOrAll(bp)
+	if deref(pa.ProjectionType) != deref(pb.ProjectionType) || len(pa.NonKeyAttributes) != len(pb.NonKeyAttributes) {
+		return false
+	}
+	set := map[string]bool{}
+	for _, n := range pa.NonKeyAttributes {
+		set[n] = true
+	}
+	for _, n := range pb.NonKeyAttributes {
+		if !set[n] {
+			return false
+		}
+	}
+	return true
 }

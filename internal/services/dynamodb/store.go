@@ -18,6 +18,8 @@ type tableRecord struct {
 	Tags []dynamodbapi.Tag            `json:"tags,omitempty"`
 	TTL  *ttlState                    `json:"ttl,omitempty"`  // time to live (ttl.go)
 	PITR *pitrState                   `json:"pitr,omitempty"` // point-in-time recovery (pitr.go)
+	// Settings records recent settings changes, for their limits (table_settings.go).
+	Settings *settingsLog `json:"settings,omitempty"`
 	// Replica is this table as the other replicas of its global table
 	// describe it (replica.go); nil for a table that was never replicated.
 	Replica *dynamodbapi.ReplicaDescription `json:"replica,omitempty"`

@@ -89,6 +89,9 @@ func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableI
 	if err := checkStreamSpec(in.StreamSpecification, true); err != nil {
 		return nil, err
 	}
+	if _, err := checkSSESpec(in.SSESpecification); err != nil { // table_settings.go
+		return nil, err
+	}
 	sc := scope.From(ctx)
 	name := deref(in.TableName)
 	now := p.clock.Now().UTC().Truncate(time.Millisecond)
@@ -164,15 +167,8 @@ func (p *Provider) newTableDesc(sc scope.Scope, in *dynamodbapi.CreateTableInput
 		d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes,
 			gsiDesc(tArn, deref(g.IndexName), g.KeySchema, g.Projection, g.ProvisionedThroughput, g.OnDemandThroughput))
 	}
-	if s := in.SSESpecification; s != nil && s.Enabled != nil && *s.Enabled {
-		key := deref(s.KMSMasterKeyId)
-		if key == "" {
-			key = p.ids.UUID()
-		}
-		if _, err := arn.Parse(key); err != nil {
-			key = arn.New("kms", sc.Region, sc.Account, "key/"+key).String()
-		}
-		d.SSEDescription = &dynamodbapi.SSEDescription{Status: ptr("ENABLED"), SSEType: ptr("KMS"), KMSMasterKeyArn: ptr(key)}
+	if want, _ := checkSSESpec(in.SSESpecification); want { // validated by createTable
+		d.SSEDescription = sseDescription(sseKeyARN(sc, deref(in.SSESpecification.KMSMasterKeyId)))
 	}
 	if in.TableClass != nil {
 		d.TableClassSummary = &dynamodbapi.TableClassSummary{TableClass: in.TableClass}

@@ -100,6 +100,9 @@ func TestTableARNEveryOperation(t *testing.T) {
 		{"CreateBackup", `{"TableName":"` + arnItems + `","BackupName":"bak1"}`, 200, []string{`"BackupArn":"` + arnItems + `/backup/`}, nil},
 		{"ListBackups", `{"TableName":"` + arnItems + `"}`, 200, []string{`"BackupName":"bak1"`}, nil},
 		{"UpdateTable", `{"TableName":"` + arnItems + `","DeletionProtectionEnabled":true}`, 200, []string{`"DeletionProtectionEnabled":true`}, nil},
+	})
+	f.clk.Advance(dpCooldown) // a deletion protection change waits 15 s for the next (DDB-TABLE-003)
+	f.run(t, []wireCase{
 		{"UpdateTable", `{"TableName":"` + arnItems + `","DeletionProtectionEnabled":false}`, 200, nil, nil},
 		// Errors of the ARN itself.
 		{"GetItem", `{"TableName":"arn:aws:dynamodb:us-west-2:111122223333:table/items","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}}`, 400,

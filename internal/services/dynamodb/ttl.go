@@ -202,7 +202,9 @@ func (p *Provider) updateTimeToLive(ctx context.Context, in *dynamodbapi.UpdateT
 			return err
 		}
 		if deref(rec.Desc.TableStatus) != statusActive {
-			return tableInUse(msgTableBeingCreated, name)
+			// unkai's only tables not ACTIVE are restore targets, which
+			// answer as missing until ACTIVE (DDB-TABLE-217).
+			return tableNotFound(name)
 		}
 		st := ttlState{}
 		if rec.TTL != nil {
@@ -210,6 +212,8 @@ func (p *Provider) updateTimeToLive(ctx context.Context, in *dynamodbapi.UpdateT
 			st.Drop = append([]uint64(nil), st.Drop...)
 		}
 		switch {
+		case enable && st.Enabled && st.Attr != attrName:
+			return validation(msgTTLOtherAttribute, st.Attr)
 		case enable && st.Enabled:
 			return validation(msgTTLAlreadyEnabled)
 		case !enable && !st.Enabled:
@@ -250,6 +254,9 @@ func (p *Provider) describeTimeToLive(ctx context.Context, in *dynamodbapi.Descr
 	rec, err := loadTable(ctx, p.store, scope.From(ctx), deref(in.TableName))
 	if err != nil {
 		return nil, err
+	}
+	if deref(rec.Desc.TableStatus) == statusCreating {
+		return nil, tableNotFound(deref(in.TableName)) // a restore target (DDB-TABLE-217)
 	}
 	return &dynamodbapi.DescribeTimeToLiveOutput{TimeToLiveDescription: ttlDescription(rec.TTL)}, nil
 }

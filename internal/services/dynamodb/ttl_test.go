@@ -57,7 +57,8 @@ func TestTimeToLiveSettings(t *testing.T) {
 		{"UpdateTimeToLive", upd(true, "exp"), 200, []string{`{"TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}`}, nil},
 		{"DescribeTimeToLive", `{"TableName":"tbl"}`, 200, []string{`"TimeToLiveStatus":"ENABLED"`, `"AttributeName":"exp"`}, nil},
 		{"UpdateTimeToLive", upd(true, "exp"), 400, []string{"ValidationException", msgTTLAlreadyEnabled}, nil},
-		{"UpdateTimeToLive", upd(true, "other"), 400, []string{msgTTLAlreadyEnabled}, nil},
+		// Another attribute while enabled names the current one (DDB-TABLE-147).
+		{"UpdateTimeToLive", upd(true, "other"), 400, []string{"ValidationException", "TimeToLive is active on a different AttributeName: current AttributeName is exp"}, nil},
 		{"UpdateTimeToLive", upd(false, "other"), 400, []string{"TimeToLive is active on a different AttributeName: current AttributeName is exp"}, nil},
 		{"UpdateTimeToLive", upd(false, "exp"), 200, []string{`"Enabled":false`}, nil},
 		{"DescribeTimeToLive", `{"TableName":"tbl"}`, 200, []string{`"TimeToLiveStatus":"DISABLED"`}, []string{"exp"}},

@@ -25,13 +25,25 @@ func (p *Provider) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableI
 		return p.updateReplicas(ctx, in)
 	}
 	// --- end global tables ---
+	if err := checkUpdateExclusive(in); err != nil { // table_settings.go
+		return nil, err
+	}
 	sc := scope.From(ctx)
 	name := deref(in.TableName)
 	var out *dynamodbapi.TableDescription
 	var newIndexes map[string]bool
+	var echo *settingsEcho
 	err := p.store.Update(ctx, func(tx storage.Txn) error {
 		rec, err := loadTable(ctx, tx, sc, name)
 		if err != nil {
+			return err
+		}
+		if deref(rec.Desc.TableStatus) == statusCreating {
+			// A restore target answers as missing until ACTIVE (DDB-TABLE-217).
+			return tableNotFound(name)
+		}
+		// Deletion protection, table class, encryption (table_settings.go).
+		if echo, err = applySettingsUpdate(sc, rec, in, p.clock.Now().UTC().Truncate(time.Millisecond)); err != nil {
 			return err
 		}
 		st, err := loadStats(ctx, tx, sc, name)
@@ -60,7 +72,7 @@ func (p *Provider) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableI
 			return err
 		})
 	}
-	out.TableStatus = ptr(statusUpdating)
+	echo.apply(out)
 	for i := range out.GlobalSecondaryIndexes {
 		if newIndexes[deref(out.GlobalSecondaryIndexes[i].IndexName)] {
 			out.GlobalSecondaryIndexes[i].IndexStatus = ptr(statusCreating)
@@ -113,25 +125,8 @@ func (p *Provider) applyTableUpdate(ctx context.Context, tx storage.Txn, sc scop
 		}
 		d.ProvisionedThroughput = nd
 	}
-	if in.DeletionProtectionEnabled != nil {
-		d.DeletionProtectionEnabled = ptr(*in.DeletionProtectionEnabled)
-	}
-	if in.TableClass != nil {
-		d.TableClassSummary = &dynamodbapi.TableClassSummary{TableClass: in.TableClass, LastUpdateDateTime: &now}
-	}
 	if in.OnDemandThroughput != nil {
 		d.OnDemandThroughput = in.OnDemandThroughput
-	}
-	if s := in.SSESpecification; s != nil {
-		if s.Enabled != nil && !*s.Enabled {
-			d.SSEDescription = nil
-		} else {
-			key := deref(s.KMSMasterKeyId)
-			if key == "" {
-				key = "alias/aws/dynamodb"
-			}
-			d.SSEDescription = &dynamodbapi.SSEDescription{Status: ptr("ENABLED"), SSEType: ptr("KMS"), KMSMasterKeyArn: ptr(key)}
-		}
 	}
 	if err := p.applyStreamUpdate(ctx, tx, sc, d, in, now); err != nil {
 		return err
