@@ -71,7 +71,6 @@ const (
 	msgDPOnly             = msgInvalid + "DeletionProtection modification must be the only operation in the request"
 	msgODTOnlyBilling     = msgInvalid + "OnDemandThroughput can only be combined with BillingMode in an UpdateTable request"
 	msgStreamWhileIOPS    = msgInvalid + "You cannot modify stream status while updating table IOPS"
-	msgIndexWhileIOPS     = msgInvalid + "You cannot create or delete index while updating table IOPS"
 	msgSSETypeDisabled    = msgInvalid + "SSEType can not be specified if Enabled is false"
 	msgSSEKeyDisabled     = msgInvalid + "KMSMasterKeyId can not be specified if Enabled is false"
 	msgSSEAES             = msgInvalid + "SSEType AES256 is not supported"
@@ -120,13 +119,8 @@ func checkUpdateExclusive(in *dynamodbapi.UpdateTableInput) error {
 	case stream && (pt || deref(in.BillingMode) == billProvisioned):
 		return validation(msgStreamWhileIOPS)
 	}
-	if pt {
-		for _, u := range in.GlobalSecondaryIndexUpdates {
-			if u.Create != nil || u.Delete != nil {
-				return validation(msgIndexWhileIOPS)
-			}
-		}
-	}
+	// ProvisionedThroughput beside an index Create or Delete is refused by
+	// checkIndexUpdates (index_rules.go), which runs first.
 	return nil
 }
 

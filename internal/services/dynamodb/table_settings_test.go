@@ -37,7 +37,7 @@ func TestUpdateTableOneConcern(t *testing.T) {
 		{"UpdateTable", upd(odt + "," + stream), 400, []string{msgODTOnlyBilling}, nil},
 		{"UpdateTable", upd(stream + "," + prov + "," + pt), 400, []string{msgStreamWhileIOPS}, nil},
 		{"UpdateTable", upd(stream + "," + pt), 400, []string{msgStreamWhileIOPS}, nil},
-		{"UpdateTable", upd(pt + `,"GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"xyz"}}]`), 400, []string{msgIndexWhileIOPS}, nil},
+		{"UpdateTable", upd(pt + `,"GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"xyz"}}]`), 400, []string{msgIndexWithIOPS}, nil},
 		// Nothing was applied.
 		{"DescribeTable", `{"TableName":"tbl"}`, 200, []string{`"DeletionProtectionEnabled":false`}, []string{"StreamSpecification", "SSEDescription", "TableClassSummary"}},
 		// The pairs AWS accepts.
