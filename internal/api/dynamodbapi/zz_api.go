@@ -296,6 +296,11 @@ type CreateGlobalTableOutput struct {
 	GlobalTableDescription *GlobalTableDescription `type:"structure"`
 }
 
+type CreateGlobalTableWitnessGroupMemberAction struct {
+	_          struct{} `type:"structure"`
+	RegionName *string  `type:"string" required:"true"`
+}
+
 type CreateReplicaAction struct {
 	_          struct{} `type:"structure"`
 	RegionName *string  `type:"string" required:"true"`
@@ -363,6 +368,11 @@ type DeleteBackupOutput struct {
 type DeleteGlobalSecondaryIndexAction struct {
 	_         struct{} `type:"structure"`
 	IndexName *string  `type:"string" required:"true" min:"3" max:"255" pattern:"[a-zA-Z0-9_.-]+"`
+}
+
+type DeleteGlobalTableWitnessGroupMemberAction struct {
+	_          struct{} `type:"structure"`
+	RegionName *string  `type:"string" required:"true"`
 }
 
 type DeleteItemInput struct {
@@ -797,6 +807,12 @@ type GlobalTableGlobalSecondaryIndexSettingsUpdate struct {
 type GlobalTableNotFoundException struct {
 	_       struct{} `type:"structure"`
 	Message *string  `type:"string" name:"message"`
+}
+
+type GlobalTableWitnessGroupUpdate struct {
+	_      struct{}                                   `type:"structure"`
+	Create *CreateGlobalTableWitnessGroupMemberAction `type:"structure"`
+	Delete *DeleteGlobalTableWitnessGroupMemberAction `type:"structure"`
 }
 
 type IdempotentParameterMismatchException struct {
@@ -1767,18 +1783,20 @@ type UpdateReplicationGroupMemberAction struct {
 }
 
 type UpdateTableInput struct {
-	_                           struct{}                     `type:"structure"`
-	AttributeDefinitions        []AttributeDefinition        `type:"list"`
-	TableName                   *string                      `type:"string" required:"true" min:"1" max:"1024"`
-	BillingMode                 *string                      `type:"string" enum:"BillingMode"`
-	ProvisionedThroughput       *ProvisionedThroughput       `type:"structure"`
-	GlobalSecondaryIndexUpdates []GlobalSecondaryIndexUpdate `type:"list"`
-	StreamSpecification         *StreamSpecification         `type:"structure"`
-	SSESpecification            *SSESpecification            `type:"structure"`
-	ReplicaUpdates              []ReplicationGroupUpdate     `type:"list" min:"1"`
-	TableClass                  *string                      `type:"string" enum:"TableClass"`
-	DeletionProtectionEnabled   *bool                        `type:"boolean"`
-	OnDemandThroughput          *OnDemandThroughput          `type:"structure"`
+	_                           struct{}                        `type:"structure"`
+	AttributeDefinitions        []AttributeDefinition           `type:"list"`
+	TableName                   *string                         `type:"string" required:"true" min:"1" max:"1024"`
+	BillingMode                 *string                         `type:"string" enum:"BillingMode"`
+	ProvisionedThroughput       *ProvisionedThroughput          `type:"structure"`
+	GlobalSecondaryIndexUpdates []GlobalSecondaryIndexUpdate    `type:"list"`
+	StreamSpecification         *StreamSpecification            `type:"structure"`
+	SSESpecification            *SSESpecification               `type:"structure"`
+	ReplicaUpdates              []ReplicationGroupUpdate        `type:"list" min:"1"`
+	TableClass                  *string                         `type:"string" enum:"TableClass"`
+	DeletionProtectionEnabled   *bool                           `type:"boolean"`
+	OnDemandThroughput          *OnDemandThroughput             `type:"structure"`
+	GlobalTableWitnessUpdates   []GlobalTableWitnessGroupUpdate `type:"list"`
+	MultiRegionConsistency      *string                         `type:"string" enum:"MultiRegionConsistency"`
 }
 
 type UpdateTableOutput struct {
@@ -1947,6 +1965,7 @@ var Descriptor = &protocol.Service{
 		"InputCompressionType":      {"GZIP", "ZSTD", "NONE"},
 		"InputFormat":               {"DYNAMODB_JSON", "ION", "CSV"},
 		"KeyType":                   {"HASH", "RANGE"},
+		"MultiRegionConsistency":    {"EVENTUAL", "STRONG"},
 		"PointInTimeRecoveryStatus": {"ENABLED", "DISABLED"},
 		"ProjectionType":            {"ALL", "KEYS_ONLY", "INCLUDE"},
 		"ReplicaStatus": {"CREATING", "CREATION_FAILED", "UPDATING", "DELETING", "ACTIVE", "REGION_DISABLED",

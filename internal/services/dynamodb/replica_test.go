@@ -399,3 +399,21 @@ func TestReplicaSettings(t *testing.T) {
 	f.clk.Advance(dpCooldown) // deletion protection changes are 15 s apart (DDB-TABLE-003)
 	f.mustCall(t, "UpdateTable", `{"TableName":"gtb","DeletionProtectionEnabled":false}`)
 }
+
+// TestMultiRegionStrongConsistency checks that a STRONG group or a witness
+// is refused by name (501), never built as an eventual group, and that the
+// two members alone change nothing, as on AWS (DDB-TABLE-202).
+func TestMultiRegionStrongConsistency(t *testing.T) {
+	f := newFixture(t)
+	f.mustCall(t, "CreateTable", globalTable)
+	strong := `{"TableName":"gtb","MultiRegionConsistency":"STRONG","ReplicaUpdates":[{"Create":{"RegionName":"us-east-1"}},{"Create":{"RegionName":"us-east-2"}}]}`
+	witness := `{"TableName":"gtb","ReplicaUpdates":[{"Create":{"RegionName":"us-east-1"}}],"GlobalTableWitnessUpdates":[{"Create":{"RegionName":"us-east-2"}}]}`
+	f.run(t, []wireCase{
+		{"UpdateTable", strong, http.StatusNotImplemented, []string{"NotImplemented", "MultiRegionConsistency STRONG"}, nil},
+		{"UpdateTable", witness, http.StatusNotImplemented, []string{"NotImplemented"}, nil},
+		{"UpdateTable", `{"TableName":"gtb","MultiRegionConsistency":"STRONG"}`, http.StatusBadRequest, []string{"ValidationException", "At least one of"}, nil},
+		{"UpdateTable", `{"TableName":"gtb","MultiRegionConsistency":"SOMETIMES","BillingMode":"PAY_PER_REQUEST"}`, http.StatusBadRequest, []string{"Member must satisfy enum value set: [EVENTUAL, STRONG]"}, nil},
+		// Nothing was replicated.
+		{"DescribeTable", `{"TableName":"gtb"}`, http.StatusOK, nil, []string{"Replicas", "GlobalTableVersion"}},
+	})
+}

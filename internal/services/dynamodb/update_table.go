@@ -2,9 +2,11 @@ package dynamodb
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
+	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/storage"
 )
@@ -14,6 +16,12 @@ func (p *Provider) updateTable(ctx context.Context, in *dynamodbapi.UpdateTableI
 		in.StreamSpecification == nil && in.SSESpecification == nil && len(in.ReplicaUpdates) == 0 &&
 		in.DeletionProtectionEnabled == nil && in.TableClass == nil && in.OnDemandThroughput == nil {
 		return nil, validation(msgNothingToUpdate)
+	}
+	// Multi-Region strong consistency (a STRONG group, witness regions) is
+	// not served: refused by name rather than run as an eventual group.
+	if deref(in.MultiRegionConsistency) == "STRONG" || len(in.GlobalTableWitnessUpdates) > 0 {
+		return nil, awserr.New("NotImplemented", http.StatusNotImplemented,
+			"The operation dynamodb:UpdateTable with MultiRegionConsistency STRONG or GlobalTableWitnessUpdates (multi-Region strong consistency) is not implemented by unkai yet.")
 	}
 	// --- indexes: request-shape rules of GlobalSecondaryIndexUpdates (index_rules.go) ---
 	if err := checkIndexUpdates(in); err != nil {
