@@ -21,6 +21,12 @@ import (
 // wildcards, Resource and NotResource likewise. Condition blocks are not
 // evaluated: an Allow that carries one grants nothing and a Deny that
 // carries one applies, so a condition never widens access.
+//
+// PutResourcePolicy refuses an unconditional Allow to every principal
+// ("*" or {"AWS":"*"}), as DynamoDB's public-access guardrail does; an
+// Allow to everyone that carries a Condition is accepted (AWS judges the
+// condition keys, unkai does not). Duplicate Sids, a missing Effect,
+// Principal, Action or Resource are refused with IAM's texts.
 
 // maxPolicyBytes is the largest policy document, whitespace included.
 const maxPolicyBytes = 20 * 1024
@@ -28,9 +34,14 @@ const maxPolicyBytes = 20 * 1024
 // Policy document messages.
 const (
 	msgBadPolicy        = msgInvalid + "Invalid policy document: %s"
-	msgPolicyTooLarge   = msgInvalid + "Invalid policy document: Policy document size exceeds the limit of 20 KB"
+	msgPolicyTooLarge   = msgInvalid + "Maximum policy size of 20480 bytes exceeded"
 	msgBadActions       = "The following action names are invalid: %s"
 	msgBadPrincipal     = msgInvalid + "Invalid principal in policy document."
+	msgPolicyBadJSON    = "This policy contains invalid Json"
+	msgPolicyNotPolicy  = "This text appears not to be a policy"
+	msgPolicyNoStmt     = "Could not parse the policy: Statement is empty!"
+	msgPolicyDupSid     = "The Statement Ids in the policy are not unique"
+	msgPolicyUnbounded  = "Resource-based policy grants unbounded access in one or more elements. Please revise the policy to ensure least-privilege form of access"
 	policyVersionLatest = "2012-10-17"
 	policyVersionOld    = "2008-10-17"
 )
@@ -60,6 +71,7 @@ type policyDoc struct {
 
 // policyStatement is one statement of a policy.
 type policyStatement struct {
+	Sid  *string // nil when the statement has none
 	Deny bool
 	// AnyPrincipal is set for "*"; Accounts lists the accounts named by id
 	// or root ARN.
@@ -78,11 +90,15 @@ func parsePolicy(doc string) (*policyDoc, error) {
 	if len(doc) > maxPolicyBytes {
 		return nil, validation(msgPolicyTooLarge)
 	}
+	if strings.TrimSpace(doc) == "null" {
+		return nil, validation(msgBadPolicy, msgPolicyNotPolicy)
+	}
 	var top map[string]json.RawMessage
 	dec := json.NewDecoder(strings.NewReader(doc))
 	if err := dec.Decode(&top); err != nil || top == nil || dec.More() {
-		return nil, validation(msgBadPolicy, "Policy document is not valid JSON")
+		return nil, validation(msgBadPolicy, msgPolicyBadJSON)
 	}
+	end := int(dec.InputOffset())
 	for k := range top {
 		switch k {
 		case "Version", "Id", "Statement":
@@ -98,7 +114,11 @@ func parsePolicy(doc string) (*policyDoc, error) {
 	}
 	raw, ok := top["Statement"]
 	if !ok {
-		return nil, validation(msgBadPolicy, "Policy document must contain a Statement")
+		// IAM's parser reports where the document ended without one: "{}"
+		// is "(1,3)" on AWS (DDB-TABLE-457).
+		line := 1 + strings.Count(doc[:end], "\n")
+		col := end - strings.LastIndex(doc[:end], "\n")
+		return nil, validation(msgBadPolicy, fmt.Sprintf("Syntax error at position (%d,%d)", line, col))
 	}
 	var stmts []json.RawMessage
 	raw = bytes.TrimSpace(raw)
@@ -108,14 +128,21 @@ func parsePolicy(doc string) (*policyDoc, error) {
 		return nil, validation(msgBadPolicy, "Statement must be an object or a list of objects")
 	}
 	if len(stmts) == 0 {
-		return nil, validation(msgBadPolicy, "Policy document must contain a Statement")
+		return nil, validation(msgBadPolicy, msgPolicyNoStmt)
 	}
 	out := &policyDoc{}
 	var badActions []string
+	sids := map[string]bool{}
 	for _, r := range stmts {
 		st, bad, err := parseStatement(r)
 		if err != nil {
 			return nil, err
+		}
+		if st.Sid != nil {
+			if sids[*st.Sid] {
+				return nil, validation(msgBadPolicy, msgPolicyDupSid)
+			}
+			sids[*st.Sid] = true
 		}
 		badActions = append(badActions, bad...)
 		out.Statements = append(out.Statements, st)
@@ -127,6 +154,11 @@ func parsePolicy(doc string) (*policyDoc, error) {
 			quoted[i] = `"` + a + `"`
 		}
 		return nil, validation(msgBadPolicy, fmt.Sprintf(msgBadActions, strings.Join(quoted, ", ")))
+	}
+	for _, st := range out.Statements {
+		if !st.Deny && st.AnyPrincipal && !st.Conditional {
+			return nil, validation(msgPolicyUnbounded)
+		}
 	}
 	return out, nil
 }
@@ -146,11 +178,22 @@ func parseStatement(raw json.RawMessage) (st policyStatement, bad []string, err 
 			return st, nil, validation(msgBadPolicy, fmt.Sprintf("Unknown field %s", k))
 		}
 	}
+	if raw, ok := m["Sid"]; ok {
+		var sid string
+		if json.Unmarshal(raw, &sid) != nil {
+			return st, nil, validation(msgBadPolicy, "Sid must be a string")
+		}
+		st.Sid = &sid
+	}
+	raw, ok := m["Effect"]
+	if !ok {
+		return st, nil, validation(msgBadPolicy, "Missing required field Effect")
+	}
 	var effect string
-	if json.Unmarshal(m["Effect"], &effect) != nil || effect != "Allow" && effect != "Deny" {
+	if json.Unmarshal(raw, &effect) != nil || !strings.EqualFold(effect, "Allow") && !strings.EqualFold(effect, "Deny") {
 		return st, nil, validation(msgBadPolicy, "Effect must be Allow or Deny")
 	}
-	st.Deny = effect == "Deny"
+	st.Deny = strings.EqualFold(effect, "Deny")
 	if err := st.parsePrincipal(m["Principal"]); err != nil {
 		return st, nil, err
 	}
@@ -163,7 +206,7 @@ func parseStatement(raw json.RawMessage) (st policyStatement, bad []string, err 
 	}
 	actions, ok := stringOrList(m[actKey])
 	if !ok || len(actions) == 0 {
-		return st, nil, validation(msgBadPolicy, "Statement must contain Action or NotAction")
+		return st, nil, validation(msgBadPolicy, "Missing required field Action")
 	}
 	for _, a := range actions {
 		p, valid := policyActionPattern(a)
@@ -181,7 +224,7 @@ func parseStatement(raw json.RawMessage) (st policyStatement, bad []string, err 
 		resKey, st.NotResource = "NotResource", true
 	}
 	if st.Resources, ok = stringOrList(m[resKey]); !ok || len(st.Resources) == 0 {
-		return st, nil, validation(msgBadPolicy, "Statement must contain Resource or NotResource")
+		return st, nil, validation(msgBadPolicy, "Missing required field Resource")
 	}
 	for _, r := range st.Resources {
 		if r != "*" && !strings.HasPrefix(r, "arn:") {
@@ -201,7 +244,7 @@ func parseStatement(raw json.RawMessage) (st policyStatement, bad []string, err 
 // parsePrincipal reads a statement's Principal.
 func (st *policyStatement) parsePrincipal(raw json.RawMessage) error {
 	if raw == nil {
-		return validation(msgBadPolicy, "Statement must contain a Principal")
+		return validation(msgBadPolicy, "Missing required field Principal")
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {

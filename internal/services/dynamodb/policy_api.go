@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
+	"github.com/unkai-cloud/unkai/internal/arn"
 	"github.com/unkai-cloud/unkai/internal/awserr"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/storage"
@@ -20,23 +23,48 @@ import (
 //	"policies", table, label → the policy of the table (label "") or of its stream
 //
 // Deleting the table deletes them. A revision id is the policy's write
-// time in milliseconds, always above the previous revision's; putting the
-// same document again keeps it (PutResourcePolicy is idempotent).
+// time in milliseconds, always above the previous revision's; putting an
+// equivalent document again keeps it (PutResourcePolicy is idempotent on
+// the canonical form, policy_canon.go). Deleting a policy leaves a
+// tombstone, a record without a document whose revision is the deletion's
+// time: a later DeleteResourcePolicy echoes it, as AWS does (DDB-TABLE-205),
+// while a resource that never had a policy answers with no RevisionId.
+//
+// Choices where AWS differs: a policy change is visible to
+// GetResourcePolicy and enforced at once (AWS takes seconds to minutes),
+// and AWS's 15-second cooldown between two changes of one policy
+// (ResourceInUseException, then ThrottlingException) is not imposed, so
+// that tests may rewrite policies freely, as with TTL (ttl.go).
 
 // Resource policy errors.
 const (
-	codePolicyNotFound  = "PolicyNotFoundException"
-	msgPolicyNotFound   = "Resource-based policy not found for the provided ResourceArn: %s"
-	revisionNoPolicy    = "NO_POLICY"
-	msgConfirmSelfLock  = msgInvalid + "The policy denies your own permission to change the resource policy; set ConfirmRemoveSelfResourceAccess to true to confirm."
-	msgCreatePolicyNull = "One or more parameter values were invalid: ResourcePolicy must not be empty"
+	codePolicyNotFound   = "PolicyNotFoundException"
+	msgPolicyNotFound    = "Resource-based policy not found for the provided ResourceArn: %s"
+	msgRevisionMismatch  = "Requested update for policy with revision id %s, but the policy associated to target %s has revision id %s."
+	msgRevisionNoPolicy  = "Requested update for policy with revision id %s, but %s has no associated policy."
+	msgRevisionExists    = "Requested policy update expecting none to be present for %s, but a policy exists with revision id %s."
+	revisionNoPolicy     = "NO_POLICY"
+	msgConfirmSelfLock   = "The new resource policy will not allow you to update the resource policy in the future."
+	msgCreatePolicyNull  = "One or more parameter values were invalid: ResourcePolicy must not be empty"
+	msgPolicyARNNotARN   = msgInvalid + "ARNs must start with 'arn:': %s"
+	msgPolicyARNNotDDB   = msgInvalid + "Provided Arn is not a DynamoDB resource arn: %s"
+	msgPolicyARNIndex    = msgInvalid + "Invalid resource arn provided, only table or stream is accepted. Provided resource arn: %s"
+	msgPolicyARNElswhere = msgInvalid + "Invalid resource Arn: %s"
+	msgPolicyARNAccount  = "This action is only supported by accounts that match the resource owner’s account."
+	msgPolicyTableGone   = "Requested resource not found: Table: %s not found"
+	msgPolicyStreamGone  = "Requested resource not found: Stream: %s not found for Table: %s"
 )
 
-// storedPolicy is a policy document and its revision.
+// storedPolicy is a policy document in canonical form and its revision;
+// a tombstone has no document.
 type storedPolicy struct {
-	Doc      string `json:"doc"`
-	Revision string `json:"rev"`
+	Doc       string `json:"doc"`
+	NoVersion bool   `json:"nover,omitempty"`
+	Revision  string `json:"rev"`
 }
+
+// live reports whether p is a policy rather than nothing or a tombstone.
+func (p *storedPolicy) live() bool { return p != nil && p.Doc != "" }
 
 // policiesPrefix is the key prefix of a table's policies.
 func policiesPrefix(sc scope.Scope, table string) []byte {
@@ -90,6 +118,15 @@ func policyNotFound(resource string) *awserr.Error {
 	return awserr.New(codePolicyNotFound, http.StatusBadRequest, msgPolicyNotFound, resource)
 }
 
+// target names the resource of a policy in PolicyNotFoundException texts:
+// "table <name>", or "stream <label>" (AWS is silent on the stream form).
+func (pt policyTarget) target() string {
+	if pt.label != "" {
+		return "stream " + pt.label
+	}
+	return "table " + pt.t.name
+}
+
 // nextRevision is the revision id of a policy written at now (ms) over prev.
 func nextRevision(prev *storedPolicy, nowMS int64) string {
 	if prev != nil {
@@ -106,27 +143,65 @@ type policyTarget struct {
 	label string // the stream's label; "" for the table
 }
 
+// resolvePolicyResource resolves the ResourceArn of a policy operation
+// for a caller in scope sc, with the ValidationExceptions DynamoDB sends
+// (DDB-TABLE-212): the ARN must be the caller's own (account, then region
+// and partition) table or stream; an index ARN and anything else are
+// refused.
+func resolvePolicyResource(sc scope.Scope, s string) (policyTarget, error) {
+	if !isARN(s) {
+		return policyTarget{}, validation(msgPolicyARNNotARN, s)
+	}
+	a, err := arn.Parse(s)
+	if err != nil || a.Service != Name || !isAccountID(a.Account) {
+		return policyTarget{}, validation(msgPolicyARNNotDDB, s)
+	}
+	if a.Account != sc.Account {
+		return policyTarget{}, validation(msgPolicyARNAccount)
+	}
+	if a.Region != sc.Region || a.Partition != arn.PartitionOf(sc.Region) {
+		return policyTarget{}, validation(msgPolicyARNElswhere, s)
+	}
+	rest, ok := strings.CutPrefix(a.Resource, "table/")
+	name, sub, hasSub := strings.Cut(rest, "/")
+	if !ok || name == "" {
+		return policyTarget{}, validation(msgPolicyARNNotDDB, s)
+	}
+	pt := policyTarget{t: tableRef{sc: sc, name: name}}
+	if !hasSub {
+		return pt, nil
+	}
+	kind, id, _ := strings.Cut(sub, "/")
+	switch {
+	case kind == "index" && id != "" && !strings.Contains(id, "/"):
+		return policyTarget{}, validation(msgPolicyARNIndex, s)
+	case kind == "stream" && id != "" && !strings.Contains(id, "/"):
+		pt.label = id
+		return pt, nil
+	}
+	return policyTarget{}, validation(msgPolicyARNNotDDB, s)
+}
+
 // withPolicyTarget resolves the ResourceArn of a policy operation and runs
 // fn inside a transaction on it, once the table (and the stream) is known
 // to exist.
-func (p *Provider) withPolicyTarget(ctx context.Context, op, resource string, write bool, fn func(tx storage.Txn, pt policyTarget) error) error {
-	t, label, err := resolveResource(scope.From(ctx), op, resource, true)
+func (p *Provider) withPolicyTarget(ctx context.Context, resource string, write bool, fn func(tx storage.Txn, pt policyTarget) error) error {
+	pt, err := resolvePolicyResource(scope.From(ctx), resource)
 	if err != nil {
 		return err
 	}
-	pt := policyTarget{t: t, label: label}
 	run := func(tx storage.Txn) error {
-		if _, err := loadTable(ctx, tx, t.sc, t.name); err != nil {
+		if _, err := loadTable(ctx, tx, pt.t.sc, pt.t.name); err != nil {
 			if hasCode(err, codeNotFound) {
-				return awsNotFound(msgResourceArnNotFound, resource)
+				return awsNotFound(msgPolicyTableGone, pt.t.name)
 			}
 			return err
 		}
-		if label != "" {
-			if _, ok, err := loadStream(ctx, tx, t.sc, t.name, label); err != nil {
+		if pt.label != "" {
+			if _, ok, err := loadStream(ctx, tx, pt.t.sc, pt.t.name, pt.label); err != nil {
 				return err
 			} else if !ok {
-				return awsNotFound(msgResourceArnNotFound, resource)
+				return awsNotFound(msgPolicyStreamGone, pt.label, pt.t.name)
 			}
 		}
 		return fn(tx, pt)
@@ -147,22 +222,26 @@ func (p *Provider) putResourcePolicy(ctx context.Context, in *dynamodbapi.PutRes
 	resource := deref(in.ResourceArn)
 	if pol.evaluate(sc.Account, "PutResourcePolicy", resource) == decideDeny &&
 		(in.ConfirmRemoveSelfResourceAccess == nil || !*in.ConfirmRemoveSelfResourceAccess) {
-		return nil, validation(msgConfirmSelfLock)
+		return nil, awserr.New(codeAccessDenied, http.StatusBadRequest, msgConfirmSelfLock)
+	}
+	canon, err := canonicalPolicy(doc, arn.PartitionOf(sc.Region))
+	if err != nil {
+		return nil, err
 	}
 	out := &dynamodbapi.PutResourcePolicyOutput{}
-	err = p.withPolicyTarget(ctx, "PutResourcePolicy", resource, true, func(tx storage.Txn, pt policyTarget) error {
+	err = p.withPolicyTarget(ctx, resource, true, func(tx storage.Txn, pt policyTarget) error {
 		cur, err := loadPolicy(ctx, tx, pt.t.sc, pt.t.name, pt.label)
 		if err != nil {
 			return err
 		}
-		if err := checkExpectedRevision(in.ExpectedRevisionId, cur, resource); err != nil {
+		if err := checkExpectedRevision(in.ExpectedRevisionId, cur, pt); err != nil {
 			return err
 		}
-		if cur != nil && cur.Doc == doc {
+		if cur.live() && cur.Doc == canon.Doc && cur.NoVersion == canon.NoVersion {
 			out.RevisionId = ptr(cur.Revision)
 			return nil
 		}
-		next := &storedPolicy{Doc: doc, Revision: nextRevision(cur, p.clock.Now().UnixMilli())}
+		next := &storedPolicy{Doc: canon.Doc, NoVersion: canon.NoVersion, Revision: nextRevision(cur, p.clock.Now().UnixMilli())}
 		out.RevisionId = ptr(next.Revision)
 		return savePolicy(tx, pt.t.sc, pt.t.name, pt.label, next)
 	})
@@ -174,31 +253,35 @@ func (p *Provider) putResourcePolicy(ctx context.Context, in *dynamodbapi.PutRes
 
 // checkExpectedRevision applies ExpectedRevisionId: NO_POLICY requires
 // that there be none; any other value must be the current revision.
-func checkExpectedRevision(expected *string, cur *storedPolicy, resource string) error {
+func checkExpectedRevision(expected *string, cur *storedPolicy, pt policyTarget) error {
 	if expected == nil {
 		return nil
 	}
-	if *expected == revisionNoPolicy {
-		if cur != nil {
-			return policyNotFound(resource)
-		}
+	var detail string
+	switch {
+	case *expected == revisionNoPolicy && cur.live():
+		detail = fmt.Sprintf(msgRevisionExists, pt.target(), cur.Revision)
+	case *expected == revisionNoPolicy:
+		return nil
+	case !cur.live():
+		detail = fmt.Sprintf(msgRevisionNoPolicy, *expected, pt.target())
+	case cur.Revision != *expected:
+		detail = fmt.Sprintf(msgRevisionMismatch, *expected, pt.target(), cur.Revision)
+	default:
 		return nil
 	}
-	if cur == nil || cur.Revision != *expected {
-		return policyNotFound(resource)
-	}
-	return nil
+	return policyNotFound(detail)
 }
 
 func (p *Provider) getResourcePolicy(ctx context.Context, in *dynamodbapi.GetResourcePolicyInput) (*dynamodbapi.GetResourcePolicyOutput, error) {
 	resource := deref(in.ResourceArn)
 	out := &dynamodbapi.GetResourcePolicyOutput{}
-	err := p.withPolicyTarget(ctx, "GetResourcePolicy", resource, false, func(tx storage.Txn, pt policyTarget) error {
+	err := p.withPolicyTarget(ctx, resource, false, func(tx storage.Txn, pt policyTarget) error {
 		cur, err := loadPolicy(ctx, tx, pt.t.sc, pt.t.name, pt.label)
 		if err != nil {
 			return err
 		}
-		if cur == nil {
+		if !cur.live() {
 			return policyNotFound(resource)
 		}
 		out.Policy, out.RevisionId = ptr(cur.Doc), ptr(cur.Revision)
@@ -213,22 +296,26 @@ func (p *Provider) getResourcePolicy(ctx context.Context, in *dynamodbapi.GetRes
 func (p *Provider) deleteResourcePolicy(ctx context.Context, in *dynamodbapi.DeleteResourcePolicyInput) (*dynamodbapi.DeleteResourcePolicyOutput, error) {
 	resource := deref(in.ResourceArn)
 	out := &dynamodbapi.DeleteResourcePolicyOutput{}
-	err := p.withPolicyTarget(ctx, "DeleteResourcePolicy", resource, true, func(tx storage.Txn, pt policyTarget) error {
+	err := p.withPolicyTarget(ctx, resource, true, func(tx storage.Txn, pt policyTarget) error {
 		cur, err := loadPolicy(ctx, tx, pt.t.sc, pt.t.name, pt.label)
 		if err != nil {
 			return err
 		}
-		if in.ExpectedRevisionId != nil && (cur == nil || cur.Revision != *in.ExpectedRevisionId) {
-			return policyNotFound(resource)
+		if err := checkExpectedRevision(in.ExpectedRevisionId, cur, pt); err != nil {
+			return err
 		}
-		if cur == nil {
-			return nil // idempotent: nothing to delete
+		if !cur.live() {
+			// Idempotent: nothing to delete; after a deletion, its revision.
+			if cur != nil {
+				out.RevisionId = ptr(cur.Revision)
+			}
+			return nil
 		}
+		// The response names the removed policy's revision; the tombstone
+		// records the deletion's.
 		out.RevisionId = ptr(cur.Revision)
-		if err := tx.Delete(policyKey(pt.t.sc, pt.t.name, pt.label)); err != nil {
-			return awserr.Internal(err)
-		}
-		return nil
+		tomb := &storedPolicy{Revision: nextRevision(cur, p.clock.Now().UnixMilli())}
+		return savePolicy(tx, pt.t.sc, pt.t.name, pt.label, tomb)
 	})
 	if err != nil {
 		return nil, err
@@ -237,8 +324,8 @@ func (p *Provider) deleteResourcePolicy(ctx context.Context, in *dynamodbapi.Del
 }
 
 // createPolicy checks CreateTable's ResourcePolicy and returns what to
-// store (nil when the request has none).
-func createPolicy(doc *string, nowMS int64) (*storedPolicy, error) {
+// store (nil when the request has none); partition is the table's.
+func createPolicy(doc *string, partition string, nowMS int64) (*storedPolicy, error) {
 	if doc == nil {
 		return nil, nil
 	}
@@ -248,5 +335,9 @@ func createPolicy(doc *string, nowMS int64) (*storedPolicy, error) {
 	if _, err := parsePolicy(*doc); err != nil {
 		return nil, err
 	}
-	return &storedPolicy{Doc: *doc, Revision: nextRevision(nil, nowMS)}, nil
+	canon, err := canonicalPolicy(*doc, partition)
+	if err != nil {
+		return nil, err
+	}
+	return &storedPolicy{Doc: canon.Doc, NoVersion: canon.NoVersion, Revision: nextRevision(nil, nowMS)}, nil
 }

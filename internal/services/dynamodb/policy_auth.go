@@ -16,8 +16,8 @@ import (
 // The caller is its access key's account, acting as that account's root:
 //
 //   - on its own tables it may do anything but what an explicit Deny of
-//     the table's (or stream's) policy refuses it; the policy operations
-//     themselves are exempt, so an owner can always repair its policy;
+//     the table's (or stream's) policy refuses it, but DeleteResourcePolicy,
+//     so an owner can always remove its policy (ownerExemptOp);
 //   - on another account's table (named by ARN) it may do only the
 //     operations AWS serves across accounts (tablearn.go), and only what
 //     the table's policy allows it without a Deny.
@@ -41,8 +41,15 @@ type authTarget struct {
 // streamsOps are the operations of the DynamoDB Streams API.
 var streamsOps = map[string]bool{"ListStreams": true, "DescribeStream": true, "GetShardIterator": true, "GetRecords": true}
 
-// policyOps are exempt from Deny statements for the resource's owner.
+// policyOps are the resource-policy operations, whose ResourceArn must be
+// the caller's own (resolvePolicyResource).
 var policyOps = map[string]bool{"PutResourcePolicy": true, "GetResourcePolicy": true, "DeleteResourcePolicy": true}
+
+// ownerExemptOp is the one operation a Deny never refuses the resource's
+// owner: AWS lets an account's root delete the policy of its own resource
+// whatever the policy says, so that it cannot lock itself out. Put and Get
+// of the policy are denied like any other action (DDB-TABLE-210).
+const ownerExemptOp = "DeleteResourcePolicy"
 
 // Authorize implements service.Authorizer.
 func (p *Provider) Authorize(ctx context.Context, req service.AuthRequest) (context.Context, error) {
@@ -102,9 +109,14 @@ func (p *Provider) authorizeTarget(ctx context.Context, sc scope.Scope, op strin
 	var ref tableRef
 	var label string
 	var err error
-	if t.stream {
+	switch {
+	case policyOps[op]:
+		var pt policyTarget
+		pt, err = resolvePolicyResource(sc, t.ref)
+		ref, label = pt.t, pt.label
+	case t.stream:
 		ref, label, err = resolveResource(sc, op, t.ref, true)
-	} else {
+	default:
 		ref, err = resolveTable(sc, op, t.ref)
 	}
 	if err != nil {
@@ -122,7 +134,7 @@ func (p *Provider) authorizeTarget(ctx context.Context, sc scope.Scope, op strin
 		resource = streamARN(ref.sc, ref.name, label)
 	}
 	d := decideNone
-	if pol != nil {
+	if pol.live() {
 		doc, err := parsePolicy(pol.Doc)
 		if err != nil {
 			return internalf("stored policy of %s: %w", ref.name, err)
@@ -130,7 +142,7 @@ func (p *Provider) authorizeTarget(ctx context.Context, sc scope.Scope, op strin
 		d = doc.evaluate(sc.Account, t.action, resource)
 	}
 	switch {
-	case d == decideDeny && !(ref.sc.Account == sc.Account && policyOps[op]):
+	case d == decideDeny && !(ref.sc.Account == sc.Account && op == ownerExemptOp):
 		return accessDenied(sc, t.action, resource, true)
 	case ref.sc.Account != sc.Account && d != decideAllow:
 		return accessDenied(sc, t.action, resource, false)

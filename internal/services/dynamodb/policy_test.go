@@ -25,20 +25,22 @@ func TestParsePolicy(t *testing.T) {
 		{`{"Statement":{"Effect":"Deny","Principal":"*","Action":"dynamodb:*","Resource":"*"}}`, ""},
 		{`{"Statement":[{"Effect":"Allow","Principal":{"AWS":["111122223333","arn:aws:iam::111122223333:role/r"]},"NotAction":"dynamodb:Delete*","NotResource":"arn:aws:dynamodb:*:*:table/x"}]}`, ""},
 		{`{"Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"dynamodb:Scan","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"1"}}}]}`, ""},
-		{`not json`, "Invalid policy document: Policy document is not valid JSON"},
-		{`{"Statement":[]}`, "must contain a Statement"},
+		{`not json`, "Invalid policy document: This policy contains invalid Json"},
+		{`{"Statement":[]}`, "Invalid policy document: Could not parse the policy: Statement is empty!"},
+		{`{"Version":"2012-10-17"}`, "Invalid policy document: Syntax error at position (1,25)"},
+		{`{}`, "Invalid policy document: Syntax error at position (1,3)"},
 		{`{"Version":"2020-01-01","Statement":[]}`, "valid version"},
 		{`{"Statement":[{"Effect":"Maybe","Principal":"*","Action":"dynamodb:GetItem","Resource":"*"}]}`, "Effect must be Allow or Deny"},
-		{`{"Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}]}`, "must contain a Principal"},
+		{`{"Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}]}`, "Invalid policy document: Missing required field Principal"},
 		{`{"Statement":[{"Effect":"Allow","Principal":"someone","Action":"dynamodb:GetItem","Resource":"*"}]}`, "Invalid principal in policy document."},
 		{`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"bob"},"Action":"dynamodb:GetItem","Resource":"*"}]}`, "Invalid principal in policy document."},
 		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":["dynamodb:ListStreams","s3:GetObject","dynamodb:GetItem"],"Resource":"*"}]}`,
 			`One or more parameter values were invalid: Invalid policy document: The following action names are invalid: "dynamodb:ListStreams", "s3:GetObject"`},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:GetItem"}]}`, "Resource or NotResource"},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Resource":"*"}]}`, "Action or NotAction"},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:GetItem"}]}`, "Invalid policy document: Missing required field Resource"},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Resource":"*"}]}`, "Invalid policy document: Missing required field Action"},
 		{`{"Statement":[{"Effect":"Allow","NotPrincipal":"*","Action":"dynamodb:GetItem","Resource":"*"}]}`, "NotPrincipal"},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:GetItem","Resource":"*"}]} {}`, "not valid JSON"},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:GetItem","Resource":"` + strings.Repeat("x", maxPolicyBytes) + `"}]}`, "exceeds the limit of 20 KB"},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:GetItem","Resource":"*"}]} {}`, "This policy contains invalid Json"},
+		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:GetItem","Resource":"` + strings.Repeat("x", maxPolicyBytes) + `"}]}`, "One or more parameter values were invalid: Maximum policy size of 20480 bytes exceeded"},
 	} {
 		_, err := parsePolicy(tc.doc)
 		switch {
@@ -95,12 +97,13 @@ func TestResourcePolicyOperations(t *testing.T) {
 		{"PutResourcePolicy", policyBody(arnItems, doc2, `,"ExpectedRevisionId":"`+rev(epoch, 0)+`"`), 200, []string{`"RevisionId":"` + rev(epoch, 1) + `"`}, nil},
 		{"GetResourcePolicy", `{"ResourceArn":"` + arnItems + `"}`, 200, []string{`"RevisionId":"` + rev(epoch, 1) + `"`, `dynamodb:PutItem`}, []string{"dynamodb:GetItem"}},
 		{"PutResourcePolicy", policyBody(arnItems, `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"dynamodb:PutResourcePolicy","Resource":"*"}]}`, ``), 400,
-			[]string{"ValidationException", "ConfirmRemoveSelfResourceAccess"}, nil},
+			[]string{"AccessDeniedException", "The new resource policy will not allow you to update the resource policy in the future."}, nil},
 		{"PutResourcePolicy", policyBody(arnItems, `bad`, ``), 400, []string{"ValidationException", "Invalid policy document"}, nil},
 		{"PutResourcePolicy", policyBody("arn:aws:dynamodb:eu-west-1:111122223333:table/missing", allowOther, ``), 400,
-			[]string{"ResourceNotFoundException", "Requested resource not found: ResourcArn: arn:aws:dynamodb:eu-west-1:111122223333:table/missing not found"}, nil},
-		{"PutResourcePolicy", policyBody("arn:aws:dynamodb:eu-west-1:444455556666:table/items", allowOther, ``), 400, []string{"AccessDeniedException"}, nil},
-		{"PutResourcePolicy", policyBody("items", allowOther, ``), 400, []string{"ValidationException", "Invalid TableArn"}, nil},
+			[]string{"ResourceNotFoundException", "Requested resource not found: Table: missing not found"}, nil},
+		{"PutResourcePolicy", policyBody("arn:aws:dynamodb:eu-west-1:444455556666:table/items", allowOther, ``), 400,
+			[]string{"ValidationException", "This action is only supported by accounts that match the resource owner’s account."}, nil},
+		{"PutResourcePolicy", policyBody("items", allowOther, ``), 400, []string{"ValidationException", "One or more parameter values were invalid: ARNs must start with 'arn:': items"}, nil},
 		// Streams carry their own policy.
 		{"PutResourcePolicy", policyBody(streamArn, `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"dynamodb:GetRecords","Resource":"`+streamArn+`"}]}`, ``), 200, nil, nil},
 		{"GetResourcePolicy", `{"ResourceArn":"` + streamArn + `"}`, 200, []string{`GetRecords`}, nil},
@@ -153,11 +156,12 @@ func TestPolicyEnforcement(t *testing.T) {
 		{"TransactGetItems", `{"TransactItems":[{"Get":{"TableName":"` + arnItems + `","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}}}]}`, 200, []string{`"pk":{"S":"a"}`}, nil},
 		{"TransactWriteItems", `{"TransactItems":[{"Delete":{"TableName":"` + arnItems + `","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}}}]}`, 400, []string{"AccessDeniedException", "dynamodb:DeleteItem"}, nil},
 		{"UpdateTimeToLive", `{"TableName":"` + arnItems + `","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"e"}}`, 400, []string{"AccessDeniedException"}, nil},
-		{"GetResourcePolicy", `{"ResourceArn":"` + arnItems + `"}`, 400, []string{"AccessDeniedException"}, nil},
+		// DDB-TABLE-212: the policy operations serve the owner's account only.
+		{"GetResourcePolicy", `{"ResourceArn":"` + arnItems + `"}`, 400, []string{"ValidationException", "only supported by accounts that match the resource owner"}, nil},
 	})
 	// The other account's write landed in the owner's table.
 	owner.run(t, []wireCase{{"GetItem", `{"TableName":"items","Key":{"pk":{"S":"b"},"sk":{"N":"2"}}}`, 200, []string{`"pk":{"S":"b"}`}, nil}})
-	// An explicit Deny refuses the owner too, but for the policy operations.
+	// An explicit Deny refuses the owner too, but for DeleteResourcePolicy (root may always remove the policy).
 	owner.mustCall(t, "PutResourcePolicy", policyBody(arnItems, `{"Statement":[`+
 		`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"dynamodb:*","Resource":"*"},`+
 		`{"Effect":"Deny","Principal":"*","Action":["dynamodb:Scan","dynamodb:PutResourcePolicy"],"Resource":"*"}]}`, `,"ConfirmRemoveSelfResourceAccess":true`))
@@ -176,7 +180,8 @@ func TestPolicyEnforcement(t *testing.T) {
 }
 
 func FuzzParsePolicy(f *testing.F) {
-	for _, s := range []string{allowOther, `{"Statement":{"Effect":"Deny","Principal":"*","Action":"dynamodb:*","Resource":"*"}}`, `{}`, `[]`, `{"Statement":[{"Principal":{"AWS":[]}}]}`} {
+	for _, s := range []string{allowOther, `{"Statement":{"Effect":"Deny","Principal":"*","Action":"dynamodb:*","Resource":"*"}}`, `{}`, `[]`, `{"Statement":[{"Principal":{"AWS":[]}}]}`,
+		`{"Id":"x","Statement":[{"Sid":"a","Effect":"deny","Principal":{"AWS":["111122223333","111122223333"],"Service":"s.amazonaws.com"},"NotAction":["dynamodb:Get*"],"NotResource":"arn:x","Condition":{"Bool":{"k":"<v>"}}}]}`} {
 		f.Add(s, "GetItem", arnItems)
 	}
 	f.Fuzz(func(t *testing.T, doc, action, resource string) {
@@ -187,9 +192,24 @@ func FuzzParsePolicy(f *testing.F) {
 			}
 			return
 		}
-		d.evaluate(testAccount, action, resource)
+		before := d.evaluate(testAccount, action, resource)
 		if !globMatch(resource, resource) && !strings.ContainsAny(resource, "*?") {
 			t.Fatalf("%q does not match itself", resource)
+		}
+		// The canonical form is a valid, equivalent fixpoint.
+		c, err := canonicalPolicy(doc, "aws")
+		if err != nil {
+			t.Fatalf("%q: canonical: %v", doc, err)
+		}
+		cd, err := parsePolicy(c.Doc)
+		if err != nil {
+			t.Fatalf("%q: canonical %s: %v", doc, c.Doc, err)
+		}
+		if after := cd.evaluate(testAccount, action, resource); after != before {
+			t.Fatalf("%q: canonical %s decides %d, not %d", doc, c.Doc, after, before)
+		}
+		if again, err := canonicalPolicy(c.Doc, "aws"); err != nil || again.Doc != c.Doc {
+			t.Fatalf("%q: canonical %s is not a fixpoint: %s %v", doc, c.Doc, again.Doc, err)
 		}
 	})
 }

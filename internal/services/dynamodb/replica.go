@@ -62,9 +62,14 @@ import (
 //   - Adding a replica enables a NEW_AND_OLD_IMAGES stream on members that
 //     have none, as AWS does; a stream of another view type is kept
 //     (DDB-TABLE-305), and the new replica streams with the table's.
-//   - The new replica takes the table's TTL setting; later UpdateTimeToLive
-//     calls apply to their own region only. Other table settings (indexes,
-//     billing, streams) are not synchronized after creation.
+//   - The new replica takes the table's TTL setting; later changes of TTL,
+//     indexes, billing mode and provisioned throughput in any member reach
+//     the others (replica_settings.go); tags, PITR, resource policies,
+//     Contributor Insights and deletion protection stay per region
+//     (DDB-TABLE-230, 251, 296).
+//   - Deletion protection on a member refuses both its ReplicaUpdates
+//     Delete and a DeleteTable in its region, with AWS's replica text
+//     naming table and region (DDB-TABLE-329).
 //   - Replica changes are refused (ResourceInUseException) while any member
 //     is not ACTIVE; DeleteTable of a member removes just that replica and
 //     leaves the others replicating, as on AWS.
@@ -85,7 +90,9 @@ const (
 	msgReplicaExists      = "Failed to create a the new replica of table with name: ‘%s’ because one or more replicas already existed as tables."
 	msgReplicaNotMember   = "Update global table operation failed because one or more replicas were not part of the global table. Please retry the request without these replicas: [%s]."
 	msgReplicaCapacity    = "Table write capacity should either be Pay-Per-Request or AutoScaled."
-	msgReplicaAlone       = msgInvalid + "ReplicaUpdates must be the only operation in the request"
+	msgReplicaAlone       = msgInvalid + "Replica modification must be the only operation in the request"
+	msgReplicaProtected   = "Cannot delete table %s in region %s because it has deletion protection enabled. Disable deletion protection first."
+	msgReplicaPPRCapacity = "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"
 	msgReplicaInUse       = "Attempt to change a resource which is still in use: Table is being updated: %s"
 )
 
@@ -411,13 +418,13 @@ func (p *Provider) updateReplicas(ctx context.Context, in *dynamodbapi.UpdateTab
 			return validation(msgReplicaNotMember, act.region)
 		case act.update != nil:
 			if act.update.ProvisionedThroughputOverride != nil && billingOf(&members[at].rec.Desc) == billPerRequest {
-				return validation(msgThroughputForbidden)
+				return validation(msgReplicaPPRCapacity) // without the usual prefix, as AWS sends it (DDB-TABLE-223)
 			}
 			p.changeReplica(members[at], act.update, now)
 		default:
 			m := members[at]
 			if m.rec.Desc.DeletionProtectionEnabled != nil && *m.rec.Desc.DeletionProtectionEnabled {
-				return validation(msgDeletionProtected)
+				return validation(msgReplicaProtected, name, m.sc.Region)
 			}
 			if err := p.dropTable(ctx, tx, m.sc, m.rec); err != nil {
 				return err

@@ -137,7 +137,7 @@ func TestReplicaUpdatesValidation(t *testing.T) {
 		{"UpdateTable", `{"TableName":"gtb","ReplicaUpdates":[{"Update":{"RegionName":"eu-west-1","TableClassOverride":"STANDARD_INFREQUENT_ACCESS","KMSMasterKeyId":"alias/mine"}}]}`,
 			http.StatusOK, []string{`"TableStatus":"UPDATING"`}, nil},
 		{"UpdateTable", `{"TableName":"gtb","ReplicaUpdates":[{"Update":{"RegionName":"eu-west-1","ProvisionedThroughputOverride":{"ReadCapacityUnits":5}}}]}`,
-			http.StatusBadRequest, []string{msgThroughputForbidden}, nil},
+			http.StatusBadRequest, []string{msgReplicaPPRCapacity}, []string{"parameter values"}},
 		{"DescribeTable", `{"TableName":"gtb"}`, http.StatusOK,
 			[]string{`"RegionName":"eu-west-1","ReplicaStatus":"ACTIVE","KMSMasterKeyId":"alias/mine"`, `"ReplicaTableClassSummary":{"TableClass":"STANDARD_INFREQUENT_ACCESS"}`}, nil},
 	})

@@ -95,7 +95,7 @@ func (p *Provider) createTable(ctx context.Context, in *dynamodbapi.CreateTableI
 	sc := scope.From(ctx)
 	name := deref(in.TableName)
 	now := p.clock.Now().UTC().Truncate(time.Millisecond)
-	policy, err := createPolicy(in.ResourcePolicy, now.UnixMilli()) // policy_api.go
+	policy, err := createPolicy(in.ResourcePolicy, arn.PartitionOf(sc.Region), now.UnixMilli()) // policy_api.go
 	if err != nil {
 		return nil, err
 	}
@@ -231,6 +231,9 @@ func (p *Provider) deleteTable(ctx context.Context, in *dynamodbapi.DeleteTableI
 			return tableInUse(msgTableBeingCreated, name)
 		}
 		if rec.Desc.DeletionProtectionEnabled != nil && *rec.Desc.DeletionProtectionEnabled {
+			if len(rec.Desc.Replicas) > 0 { // a member of a global table (replica.go)
+				return validation(msgReplicaProtected, name, sc.Region)
+			}
 			return validation(msgDeletionProtected)
 		}
 		st, err := loadStats(ctx, tx, sc, name)

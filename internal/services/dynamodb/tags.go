@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/unkai-cloud/unkai/internal/api/dynamodbapi"
+	"github.com/unkai-cloud/unkai/internal/arn"
 	"github.com/unkai-cloud/unkai/internal/protocol"
 	"github.com/unkai-cloud/unkai/internal/scope"
 	"github.com/unkai-cloud/unkai/internal/storage"
@@ -15,13 +16,41 @@ import (
 const maxTags = 50
 
 // msgResourceArnNotFound is what DynamoDB answers for a well-formed ARN of
-// a table that does not exist (AWS's text spells "ResourcArn").
-const msgResourceArnNotFound = "Requested resource not found: ResourcArn: %s not found"
+// a table that does not exist. Older AWS answers spelled it "ResourcArn";
+// AWS observed in 2026-10 spells "ResourceArn" (DDB-TABLE-014, 070).
+const msgResourceArnNotFound = "Requested resource not found: ResourceArn: %s not found"
+
+// resolveTagResource resolves the ResourceArn of a tag operation as
+// DynamoDB does (DDB-TABLE-071 and the message catalogue of DDB-TABLE-442):
+// a bare name is "ARNs must start with 'arn:'", an index ARN is refused
+// as the policy operations refuse it, and a stream ARN, which carries no
+// tags, is a resource not found; other forms are resolveResource's.
+func resolveTagResource(sc scope.Scope, op, resource string) (tableRef, error) {
+	if !isARN(resource) {
+		return tableRef{}, validation(msgPolicyARNNotARN, resource)
+	}
+	t, _, err := resolveResource(sc, op, resource, false)
+	if err == nil || !hasCode(err, codeValidation) {
+		return t, err
+	}
+	if a, perr := arn.Parse(resource); perr == nil && a.Service == Name {
+		if _, sub, ok := strings.Cut(strings.TrimPrefix(a.Resource, "table/"), "/"); ok {
+			kind, id, _ := strings.Cut(sub, "/")
+			switch {
+			case kind == "index" && id != "":
+				return tableRef{}, validation(msgPolicyARNIndex, resource)
+			case kind == "stream" && id != "" && a.Account == sc.Account && a.Region == sc.Region:
+				return tableRef{}, awsNotFound(msgResourceArnNotFound, resource)
+			}
+		}
+	}
+	return tableRef{}, err
+}
 
 // withTable runs fn on the table an ARN names, for operation op, saving
 // it afterwards.
 func (p *Provider) withTable(ctx context.Context, op, resource string, fn func(*tableRecord) error) error {
-	t, _, err := resolveResource(scope.From(ctx), op, resource, false)
+	t, err := resolveTagResource(scope.From(ctx), op, resource)
 	if err != nil {
 		return err
 	}
@@ -129,7 +158,7 @@ func (p *Provider) untagResource(ctx context.Context, in *dynamodbapi.UntagResou
 }
 
 func (p *Provider) listTagsOfResource(ctx context.Context, in *dynamodbapi.ListTagsOfResourceInput) (*dynamodbapi.ListTagsOfResourceOutput, error) {
-	t, _, err := resolveResource(scope.From(ctx), "ListTagsOfResource", deref(in.ResourceArn), false)
+	t, err := resolveTagResource(scope.From(ctx), "ListTagsOfResource", deref(in.ResourceArn))
 	if err != nil {
 		return nil, err
 	}
