@@ -332,18 +332,28 @@ func (p *Provider) exportTableToPointInTime(ctx context.Context, in *dynamodbapi
 // exportByToken returns the export a ClientToken made within the last
 // eight hours, or nil.
 func (p *Provider) exportByToken(ctx context.Context, tx storage.Txn, sc scope.Scope, token string, now time.Time) (*exportRecord, error) {
-	raw, err := tx.Get(ctx, exportTokenKey(sc, token))
+	return byClientToken(ctx, tx, exportTokenKey(sc, token), codeExportNotFound, now,
+		func(id string) (*exportRecord, error) { return loadExport(ctx, tx, sc, id, id) },
+		func(r *exportRecord) *time.Time { return r.Desc.StartTime })
+}
+
+// byClientToken returns the export or import task a ClientToken (stored
+// at key) made within tokenWindow of now, or nil: load reads a task by id
+// (a missing one answers notFound), started tells when it began.
+func byClientToken[R any](ctx context.Context, tx storage.Txn, key []byte, notFound string, now time.Time,
+	load func(id string) (*R, error), started func(*R) *time.Time) (*R, error) {
+	raw, err := tx.Get(ctx, key)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}
-	rec, err := loadExport(ctx, tx, sc, string(raw), string(raw))
-	if hasCode(err, codeExportNotFound) {
+	rec, err := load(string(raw))
+	if hasCode(err, notFound) {
 		return nil, nil
 	}
-	if err != nil || now.Sub(deref0(rec.Desc.StartTime)) > tokenWindow {
+	if err != nil || now.Sub(deref0(started(rec))) > tokenWindow {
 		return nil, err
 	}
 	return rec, nil

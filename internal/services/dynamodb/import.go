@@ -225,21 +225,9 @@ func (p *Provider) importTable(ctx context.Context, in *dynamodbapi.ImportTableI
 // importByToken returns the import a ClientToken made within the last
 // eight hours, or nil.
 func (p *Provider) importByToken(ctx context.Context, tx storage.Txn, sc scope.Scope, token string, now time.Time) (*importRecord, error) {
-	raw, err := tx.Get(ctx, importTokenKey(sc, token))
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, awserr.Internal(err)
-	}
-	rec, err := loadImport(ctx, tx, sc, string(raw), string(raw))
-	if hasCode(err, codeImportNotFound) {
-		return nil, nil
-	}
-	if err != nil || now.Sub(deref0(rec.Desc.StartTime)) > tokenWindow {
-		return nil, err
-	}
-	return rec, nil
+	return byClientToken(ctx, tx, importTokenKey(sc, token), codeImportNotFound, now,
+		func(id string) (*importRecord, error) { return loadImport(ctx, tx, sc, id, id) },
+		func(r *importRecord) *time.Time { return r.Desc.StartTime })
 }
 
 func (p *Provider) describeImport(ctx context.Context, in *dynamodbapi.DescribeImportInput) (*dynamodbapi.DescribeImportOutput, error) {
