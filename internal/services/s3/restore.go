@@ -2,7 +2,6 @@ package s3
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -225,25 +224,4 @@ func (p *Provider) restoreObject(ctx context.Context, in *s3api.RestoreObjectReq
 		return nil, awserr.From(err)
 	}
 	return &s3api.RestoreObjectOutput{Status: ptr(int64(status))}, nil
-}
-
-// rewriteVersion stores o, changed in place, as its version's record
-// inside tx, and as the current record when o is the key's current
-// version.
-func rewriteVersion(ctx context.Context, tx storage.Txn, bucket, key string, o *Object) error {
-	rec, err := json.Marshal(o)
-	if err != nil {
-		return fmt.Errorf("s3: encode object: %w", err)
-	}
-	if err := tx.Put(versionKey(bucket, key, o.Seq), rec); err != nil {
-		return err
-	}
-	cur, err := readObject(ctx, tx, bucket, key)
-	if isNoSuchKey(err) {
-		return nil
-	}
-	if err != nil || cur.Seq != o.Seq {
-		return err
-	}
-	return tx.Put(objectKey(bucket, key), rec)
 }

@@ -372,26 +372,33 @@ func (p *Provider) updateVersion(ctx context.Context, bucket, key string, versio
 		if err := change(obj); err != nil {
 			return err
 		}
-		rec, err := json.Marshal(obj)
-		if err != nil {
-			return err
-		}
-		if err := tx.Put(versionKey(bucket, key, obj.Seq), rec); err != nil {
-			return err
-		}
-		cur, err := readObject(ctx, tx, bucket, key)
-		if isNoSuchKey(err) {
-			return nil
-		}
-		if err != nil || cur.Seq != obj.Seq {
-			return err
-		}
-		return tx.Put(objectKey(bucket, key), rec)
+		return rewriteVersion(ctx, tx, bucket, key, obj)
 	})
 	if err != nil {
 		return nil, nil, awserr.From(err)
 	}
 	return b, obj, nil
+}
+
+// rewriteVersion stores o, changed in place, as its version's record
+// inside tx, and as the current record when o is the key's current
+// version.
+func rewriteVersion(ctx context.Context, tx storage.Txn, bucket, key string, o *Object) error {
+	rec, err := json.Marshal(o)
+	if err != nil {
+		return fmt.Errorf("s3: encode object: %w", err)
+	}
+	if err := tx.Put(versionKey(bucket, key, o.Seq), rec); err != nil {
+		return err
+	}
+	cur, err := readObject(ctx, tx, bucket, key)
+	if isNoSuchKey(err) {
+		return nil
+	}
+	if err != nil || cur.Seq != o.Seq {
+		return err
+	}
+	return tx.Put(objectKey(bucket, key), rec)
 }
 
 // bucketEmpty reports whether a bucket holds no object, version or delete
