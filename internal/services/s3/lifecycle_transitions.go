@@ -40,29 +40,12 @@ func (p *Provider) transitionVersions(ctx context.Context, bucket string, rules 
 			}
 		}
 	}
-	start, end := storage.PrefixRange(versionPrefix(bucket))
-	it := p.store.Scan(ctx, start, end, storage.ScanOptions{})
-	for it.Next() {
-		k, _, err := versionEntry(it.Key())
-		if err != nil {
-			it.Close()
-			return err
-		}
-		if k != key {
-			decide()
-			key, versions = k, versions[:0]
-		}
-		o, err := decodeObject(it.Value())
-		if err != nil {
-			it.Close()
-			return err
-		}
-		versions = append(versions, o)
+	if err := p.eachKeyVersions(ctx, bucket, func(k string, vs []*Object) {
+		key, versions = k, vs
+		decide()
+	}); err != nil {
+		return err
 	}
-	if err := it.Close(); err != nil {
-		return fmt.Errorf("s3: scan versions: %w", err)
-	}
-	decide()
 	for _, m := range moves {
 		if err := p.moveClass(ctx, bucket, m); err != nil {
 			return err

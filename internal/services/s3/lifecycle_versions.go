@@ -39,6 +39,40 @@ func hasAction(rules []s3api.LifecycleRule, pick func(*s3api.LifecycleRule) bool
 	return false
 }
 
+// eachKeyVersions scans a bucket's versions and calls fn once per key with
+// its versions, newest first (the slice is reused between calls).
+func (p *Provider) eachKeyVersions(ctx context.Context, bucket string, fn func(key string, versions []*Object)) error {
+	var key string
+	var versions []*Object
+	start, end := storage.PrefixRange(versionPrefix(bucket))
+	it := p.store.Scan(ctx, start, end, storage.ScanOptions{})
+	for it.Next() {
+		k, _, err := versionEntry(it.Key())
+		if err != nil {
+			it.Close()
+			return err
+		}
+		if k != key && len(versions) > 0 {
+			fn(key, versions)
+			versions = versions[:0]
+		}
+		key = k
+		o, err := decodeObject(it.Value())
+		if err != nil {
+			it.Close()
+			return err
+		}
+		versions = append(versions, o)
+	}
+	if err := it.Close(); err != nil {
+		return fmt.Errorf("s3: scan versions: %w", err)
+	}
+	if len(versions) > 0 {
+		fn(key, versions)
+	}
+	return nil
+}
+
 // expireVersions applies NoncurrentVersionExpiration and removes expired
 // object delete markers (a delete marker that is the only version of its
 // key), through deleteVersion as a user's versioned DELETE would.
@@ -76,29 +110,12 @@ func (p *Provider) expireVersions(ctx context.Context, bucket string, rules []s3
 			}
 		}
 	}
-	start, end := storage.PrefixRange(versionPrefix(bucket))
-	it := p.store.Scan(ctx, start, end, storage.ScanOptions{})
-	for it.Next() {
-		k, _, err := versionEntry(it.Key())
-		if err != nil {
-			it.Close()
-			return err
-		}
-		if k != key {
-			decide()
-			key, versions = k, versions[:0]
-		}
-		var o Object
-		if err := json.Unmarshal(it.Value(), &o); err != nil {
-			it.Close()
-			return fmt.Errorf("s3: decode version: %w", err)
-		}
-		versions = append(versions, &o)
-	}
-	if err := it.Close(); err != nil {
+	if err := p.eachKeyVersions(ctx, bucket, func(k string, vs []*Object) {
+		key, versions = k, vs
+		decide()
+	}); err != nil {
 		return err
 	}
-	decide()
 	account := scope.From(ctx).Account
 	seen := map[victim]bool{}
 	for _, v := range victims {
