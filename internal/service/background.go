@@ -108,3 +108,98 @@ func (l *Loops) Status() []LoopStatus {
 	}
 	return out
 }
+
+// Background runs a provider's goroutines: its loops (Every) and one-off
+// jobs (Go). Jobs may start as soon as it is made; the loops run between
+// Start and Stop. Stop cancels everything and waits; a later Start runs
+// again under a fresh context.
+type Background struct {
+	*Loops
+
+	mu     sync.Mutex
+	bodies []func(context.Context) // registered loops
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     *sync.WaitGroup
+	loopOn bool // the loops are running
+}
+
+// NewBackground returns a Background whose loops log failed passes to log
+// and stamp them with c.
+func NewBackground(log *slog.Logger, c clock.Clock) *Background {
+	b := &Background{Loops: NewLoops(log, c)}
+	b.renew()
+	return b
+}
+
+// renew makes a fresh context for the goroutines to come; b.mu is held
+// (or b is new).
+func (b *Background) renew() {
+	b.ctx, b.cancel = context.WithCancel(context.Background())
+	b.wg = &sync.WaitGroup{}
+}
+
+// Every registers a loop (see Loops.Loop) that runs between Start and Stop.
+// Register loops before Start.
+func (b *Background) Every(name string, interval time.Duration, wake <-chan struct{}, pass func(context.Context) error) {
+	body := b.Loop(name, interval, wake, pass)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.bodies = append(b.bodies, body)
+}
+
+// Start runs the registered loops; it does nothing while they run.
+func (b *Background) Start() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.loopOn {
+		return
+	}
+	if b.ctx.Err() != nil {
+		b.renew()
+	}
+	b.loopOn = true
+	ctx := b.ctx
+	for _, body := range b.bodies {
+		b.wg.Go(func() { body(ctx) })
+	}
+}
+
+// Go runs fn in a goroutine that Stop cancels and waits for. After Stop,
+// and until the next Start, fn gets a cancelled context: a stopped
+// provider starts no work (durable jobs resume on the next Start).
+func (b *Background) Go(fn func(ctx context.Context)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ctx := b.ctx
+	b.wg.Go(func() { fn(ctx) })
+}
+
+// Stop cancels the loops and jobs and waits for them to return, or for ctx.
+func (b *Background) Stop(ctx context.Context) error {
+	b.mu.Lock()
+	cancel, wg := b.cancel, b.wg
+	b.loopOn = false
+	b.mu.Unlock()
+	cancel()
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Wait blocks until the goroutines started so far have returned. Loops
+// return only once stopped, so Wait is for letting jobs finish (tests).
+func (b *Background) Wait() {
+	b.mu.Lock()
+	wg := b.wg
+	b.mu.Unlock()
+	wg.Wait()
+}

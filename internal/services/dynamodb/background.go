@@ -3,7 +3,6 @@ package dynamodb
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/unkai-cloud/unkai/internal/awserr"
@@ -86,47 +85,35 @@ func (p *Provider) listJobs(ctx context.Context, kind string) ([]job, error) {
 	return out, nil
 }
 
-// background runs the provider's goroutines and stops them on Stop.
+// background runs the provider's goroutines (service.Background): the
+// sweepers, registered by registerLoops, and the jobs run starts. nudge
+// wakes the TTL sweeper.
 type background struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	nudge  chan struct{}
-	log    *slog.Logger
-	loops  *service.Loops
+	*service.Background
+	nudge chan struct{}
+	log   *slog.Logger
 }
 
-// newBackground prepares background work; nothing runs until run is called.
+// newBackground prepares background work; the sweepers run from Start.
 func newBackground(log *slog.Logger, c clock.Clock) *background {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	return &background{ctx: ctx, cancel: cancel, nudge: make(chan struct{}, 1), log: log, loops: service.NewLoops(log, c)}
+	return &background{Background: service.NewBackground(log, c), nudge: make(chan struct{}, 1), log: log}
 }
 
-// run runs fn in a goroutine that Stop waits for.
-func (b *background) run(fn func(ctx context.Context)) {
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		fn(b.ctx)
-	}()
-}
+// run runs fn in a goroutine that Stop cancels and waits for.
+func (b *background) run(fn func(ctx context.Context)) { b.Go(fn) }
 
-// every returns a loop for run that calls pass every interval (and, with
-// wakeable, whenever wake is called) until the background work ends; its
-// passes are counted, and failures logged, under name (see Loops).
-func (b *background) every(name string, interval time.Duration, wakeable bool, pass func(context.Context) error) func(context.Context) {
-	var wake <-chan struct{}
-	if wakeable {
-		wake = b.nudge
-	}
-	return b.loops.Loop(name, interval, wake, pass)
+// registerLoops registers the TTL, stream retention and PITR sweepers.
+func (p *Provider) registerLoops() {
+	p.bg.Every("ttl sweep", sweepInterval, p.bg.nudge, p.sweepTTL)
+	p.bg.Every("stream retention sweep", streamSweepInterval, nil, p.sweepStreams)
+	p.bg.Every("pitr sweep", pitrSweepInterval, nil, p.sweepPITR)
 }
 
 // Loops implements service.LoopReporter: the sweepers' records.
-func (p *Provider) Loops() []service.LoopStatus { return p.bg.loops.Status() }
+func (p *Provider) Loops() []service.LoopStatus { return p.bg.Status() }
 
 // wake asks the TTL sweeper for a pass now.
 func (b *background) wake() {
@@ -135,9 +122,6 @@ func (b *background) wake() {
 	default:
 	}
 }
-
-// wait blocks until every goroutine started by run has returned.
-func (b *background) wait() { b.wg.Wait() }
 
 // Start implements service.Starter: it settles the backups and restores a
 // crash interrupted and starts the TTL and stream retention sweepers.
@@ -170,28 +154,13 @@ func (p *Provider) Start(ctx context.Context) error {
 	if err := p.resumeImports(ctx); err != nil { // import_run.go
 		return err
 	}
-	p.bg.run(p.bg.every("ttl sweep", sweepInterval, true, p.sweepTTL))
-	p.bg.run(p.bg.every("stream retention sweep", streamSweepInterval, false, p.sweepStreams))
-	p.bg.run(p.bg.every("pitr sweep", pitrSweepInterval, false, p.sweepPITR))
+	p.bg.Start()
 	return nil
 }
 
 // Stop implements service.Stopper: it cancels background work and waits
 // for it (or for ctx).
-func (p *Provider) Stop(ctx context.Context) error {
-	p.bg.cancel()
-	done := make(chan struct{})
-	go func() {
-		p.bg.wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (p *Provider) Stop(ctx context.Context) error { return p.bg.Stop(ctx) }
 
 // hasCode reports whether err is an AWS error with the given code.
 func hasCode(err error, code string) bool {

@@ -223,12 +223,12 @@ func TestBackupBackground(t *testing.T) {
 	if !strings.Contains(body, `"BackupStatus":"CREATING"`) {
 		t.Fatalf("large CreateBackup answered %s", body)
 	}
-	f.p.bg.wait()
+	f.p.bg.Wait()
 	f.run(t, []wireCase{
 		{"DescribeBackup", fmt.Sprintf(`{"BackupArn":%q}`, arn), 200, []string{`"BackupStatus":"AVAILABLE"`, `"ItemCount":12`}, nil},
 		{"RestoreTableFromBackup", fmt.Sprintf(`{"TargetTableName":"rrr","BackupArn":%q}`, arn), 200, []string{`"TableStatus":"CREATING"`}, nil},
 	})
-	f.p.bg.wait()
+	f.p.bg.Wait()
 	f.run(t, []wireCase{{"DescribeTable", `{"TableName":"rrr"}`, 200, []string{`"TableStatus":"ACTIVE"`, `"ItemCount":12`}, nil}})
 
 	// Simulate a crash: a backup left CREATING and a restore cut short.

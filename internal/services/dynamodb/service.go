@@ -83,11 +83,12 @@ func Factory() service.Factory {
 
 // New provisions the provider.
 func New(d service.Deps) *Provider {
-	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs, log: d.Logger, bg: newBackground(d.Logger, d.Clock),
-		peers: d.Peers, blobDir: d.BlobDir}
+	p := &Provider{store: d.Store, clock: d.Clock, ids: d.IDs, log: d.Logger, peers: d.Peers, blobDir: d.BlobDir}
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}
+	p.bg = newBackground(d.Logger, p.clock)
+	p.registerLoops()
 	if p.log == nil {
 		p.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -20,7 +20,7 @@ func (p *Provider) Start(ctx context.Context) error {
 	if err := p.sweepOrphans(ctx); err != nil {
 		return err
 	}
-	p.startSweeper()
+	p.lc.bg.Start()
 	return nil
 }
 

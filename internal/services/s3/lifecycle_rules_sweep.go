@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/unkai-cloud/unkai/internal/api/s3api"
@@ -23,21 +22,26 @@ const sweepInterval = time.Minute
 // sweepPage bounds the records one scan reads before acting on them.
 const sweepPage = 500
 
-// lifecycleState is the state of the provider's background loops (the
-// lifecycle sweeper and the restore loop, restore_loop.go): their records,
-// the sweeper's wake-up channel and the running goroutines.
+// lifecycleState is the provider's background work: the lifecycle sweeper
+// and the restore loop (restore_loop.go), and the sweeper's wake-up
+// channel.
 type lifecycleState struct {
-	loops *service.Loops
-	kick  chan struct{}
-
-	mu     sync.Mutex
-	bodies []func(context.Context) // the registered loops, made on first start
-	cancel context.CancelFunc
-	done   chan struct{}
+	bg   *service.Background
+	kick chan struct{}
 }
 
-func newLifecycleState(log *slog.Logger, c clock.Clock) *lifecycleState {
-	return &lifecycleState{loops: service.NewLoops(log, c), kick: make(chan struct{}, 1)}
+// newLifecycleState registers the provider's loops; Start runs them.
+func newLifecycleState(p *Provider, log *slog.Logger, c clock.Clock) *lifecycleState {
+	l := &lifecycleState{bg: service.NewBackground(log, c), kick: make(chan struct{}, 1)}
+	l.bg.Every("lifecycle sweep", sweepInterval, l.kick, func(ctx context.Context) error {
+		_, err := p.sweepLifecycle(ctx)
+		return err
+	})
+	l.bg.Every("restore jobs", restoreInterval, nil, func(ctx context.Context) error {
+		_, err := p.settleRestores(ctx)
+		return err
+	})
+	return l
 }
 
 // wake asks the running sweeper for a pass soon (after a configuration
@@ -49,61 +53,17 @@ func (l *lifecycleState) wake() {
 	}
 }
 
-// startSweeper starts the background loops: the lifecycle sweeper and the
-// restore loop; Stop ends them.
-func (p *Provider) startSweeper() {
-	l := p.lc
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.cancel != nil {
-		return
-	}
-	if l.bodies == nil {
-		l.bodies = []func(context.Context){
-			l.loops.Loop("lifecycle sweep", sweepInterval, l.kick, func(ctx context.Context) error {
-				_, err := p.sweepLifecycle(ctx)
-				return err
-			}),
-			l.loops.Loop("restore jobs", restoreInterval, nil, func(ctx context.Context) error {
-				_, err := p.settleRestores(ctx)
-				return err
-			}),
-		}
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	l.cancel, l.done = cancel, make(chan struct{})
-	var wg sync.WaitGroup
-	for _, body := range l.bodies {
-		wg.Go(func() { body(ctx) })
-	}
-	go func(done chan struct{}) {
-		wg.Wait()
-		close(done)
-	}(l.done)
-}
-
 // Loops implements service.LoopReporter: the records of the lifecycle
 // sweeper and the restore loop.
-func (p *Provider) Loops() []service.LoopStatus { return p.lc.loops.Status() }
+func (p *Provider) Loops() []service.LoopStatus { return p.lc.bg.Status() }
 
 // Stop implements service.Stopper: it ends the background loops, waiting
 // for passes in progress until ctx is done.
 func (p *Provider) Stop(ctx context.Context) error {
-	l := p.lc
-	l.mu.Lock()
-	cancel, done := l.cancel, l.done
-	l.cancel, l.done = nil, nil
-	l.mu.Unlock()
-	if cancel == nil {
-		return nil
+	if err := p.lc.bg.Stop(ctx); err != nil {
+		return fmt.Errorf("s3: stop background loops: %w", err)
 	}
-	cancel()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("s3: stop background loops: %w", ctx.Err())
-	}
+	return nil
 }
 
 // sweepLifecycle runs one pass over every bucket with lifecycle rules, at

@@ -111,7 +111,7 @@ func New(d service.Deps) *Provider {
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}
-	p.lc = newLifecycleState(d.Logger, p.clock)
+	p.lc = newLifecycleState(p, d.Logger, p.clock)
 	h := &p.handlers
 	h.ListBuckets = p.listBuckets
 	h.CreateBucket = p.createBucket

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/unkai-cloud/unkai/internal/api/stsapi"
 	"github.com/unkai-cloud/unkai/internal/clock"
@@ -35,7 +34,7 @@ type Provider struct {
 	ids      ids.Generator
 	handlers stsapi.Handlers
 	cache    *credCache
-	sweep    *sweeper
+	bg       *service.Background // the credential sweep
 }
 
 // Factory returns the STS provider's factory.
@@ -57,7 +56,11 @@ func New(d service.Deps) (*Provider, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	p.sweep = &sweeper{loops: service.NewLoops(log, p.clock)}
+	p.bg = service.NewBackground(log, p.clock)
+	p.bg.Every("credential sweep", sweepInterval, nil, func(ctx context.Context) error {
+		_, err := p.sweepExpired(ctx)
+		return err
+	})
 	p.handlers = stsapi.Handlers{
 		GetCallerIdentity:  p.getCallerIdentity,
 		GetSessionToken:    p.getSessionToken,
@@ -75,58 +78,20 @@ func (p *Provider) APIs() []service.API {
 	return []service.API{{Descriptor: stsapi.Descriptor, Handlers: &p.handlers}}
 }
 
-// sweeper is the expiry sweep's loop record and running goroutine.
-type sweeper struct {
-	loops *service.Loops
-
-	mu     sync.Mutex
-	body   func(context.Context) // the registered loop, made on first start
-	cancel context.CancelFunc
-	done   chan struct{}
-}
-
 // Start implements service.Starter: it starts the sweep of expired
 // credentials.
 func (p *Provider) Start(context.Context) error {
-	s := p.sweep
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cancel != nil {
-		return nil
-	}
-	if s.body == nil {
-		s.body = s.loops.Loop("credential sweep", sweepInterval, nil, func(ctx context.Context) error {
-			_, err := p.sweepExpired(ctx)
-			return err
-		})
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel, s.done = cancel, make(chan struct{})
-	go func(body func(context.Context), done chan struct{}) {
-		defer close(done)
-		body(ctx)
-	}(s.body, s.done)
+	p.bg.Start()
 	return nil
 }
 
 // Stop implements service.Stopper: it ends the sweep, waiting for a pass
 // in progress until ctx is done.
 func (p *Provider) Stop(ctx context.Context) error {
-	s := p.sweep
-	s.mu.Lock()
-	cancel, done := s.cancel, s.done
-	s.cancel, s.done = nil, nil
-	s.mu.Unlock()
-	if cancel == nil {
-		return nil
+	if err := p.bg.Stop(ctx); err != nil {
+		return fmt.Errorf("sts: stop credential sweep: %w", err)
 	}
-	cancel()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("sts: stop credential sweep: %w", ctx.Err())
-	}
+	return nil
 }
 
 // Reset implements service.Resetter: the server wiped the stored
@@ -137,7 +102,7 @@ func (p *Provider) Reset(context.Context) error {
 }
 
 // Loops implements service.LoopReporter: the credential sweep's record.
-func (p *Provider) Loops() []service.LoopStatus { return p.sweep.loops.Status() }
+func (p *Provider) Loops() []service.LoopStatus { return p.bg.Status() }
 
 var (
 	_ service.Provider         = (*Provider)(nil)
