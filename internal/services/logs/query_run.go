@@ -39,6 +39,7 @@ type queryRunner struct {
 
 	mu      sync.Mutex
 	running map[string]runningQuery // by account/region/id
+	sweep   func(context.Context)   // the results sweeper's loop
 }
 
 type runningQuery struct {
@@ -394,7 +395,12 @@ func (p *Provider) Start(ctx context.Context) error {
 		p.launch(j.sc, j.id, rec, q)
 	}
 	r := p.runner
-	body := r.loops.Loop("insights results sweep", sweepEvery, nil, p.sweepQueries)
+	r.mu.Lock()
+	if r.sweep == nil { // registered once, however often Start runs
+		r.sweep = r.loops.Loop("insights results sweep", sweepEvery, nil, p.sweepQueries)
+	}
+	body := r.sweep
+	r.mu.Unlock()
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
