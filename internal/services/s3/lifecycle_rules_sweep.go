@@ -54,7 +54,7 @@ func (l *lifecycleState) wake() {
 }
 
 // Loops implements service.LoopReporter: the records of the lifecycle
-// sweeper and the restore loop.
+// sweeper, the restore loop and the replication loop (replication.go).
 func (p *Provider) Loops() []service.LoopStatus { return p.lc.bg.Status() }
 
 // Stop implements service.Stopper: it ends the background loops, waiting
@@ -255,7 +255,8 @@ func (p *Provider) expireObject(ctx context.Context, bucket, key string, seen *O
 	if cur.ETag != seen.ETag || !cur.LastModified.Equal(seen.LastModified) || cur.Blob != seen.Blob || cur.Seq != seen.Seq {
 		return false, nil
 	}
-	if _, err := p.deleteObject(ctx, &s3api.DeleteObjectRequest{Bucket: &bucket, Key: &key}); err != nil {
+	// Delete markers lifecycle expiration adds are never replicated.
+	if _, err := p.deleteObject(withoutReplication(ctx), &s3api.DeleteObjectRequest{Bucket: &bucket, Key: &key}); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -59,6 +59,10 @@ type Object struct {
 	// Restore is the restore of an archived version, nil when none was
 	// requested (restore.go).
 	Restore *Restore `json:"restore,omitempty"`
+	// Replication is the version's replication status: PENDING, COMPLETED
+	// or FAILED on a source, REPLICA on a replica, "" when it is neither
+	// (replication.go).
+	Replication string `json:"replication,omitempty"`
 }
 
 // maxObjectSize is the largest single PUT S3 accepts (5 GiB).
@@ -247,6 +251,7 @@ func (p *Provider) getObject(ctx context.Context, in *s3api.GetObjectRequest) (*
 		ServerSideEncryption:    ptr("AES256"),
 		TagCount:                tagCount(o),
 		VersionId:               versionHeader(v.bucket, o),
+		ReplicationStatus:       nonEmpty(o.Replication),
 	}
 	if in.ResponseExpires != nil {
 		out.Expires = in.ResponseExpires
@@ -286,6 +291,7 @@ func (p *Provider) headObject(ctx context.Context, in *s3api.HeadObjectRequest) 
 		Restore:                 o.Restore.header(p.clock.Now()),
 		ServerSideEncryption:    ptr("AES256"),
 		VersionId:               versionHeader(v.bucket, o),
+		ReplicationStatus:       nonEmpty(o.Replication),
 	}
 	if in.ResponseExpires != nil {
 		out.Expires = in.ResponseExpires

@@ -403,7 +403,7 @@ func TestRestoreLoopRegistered(t *testing.T) {
 	for _, l := range p.Loops() {
 		names = append(names, l.Name)
 	}
-	if strings.Join(names, ",") != "lifecycle sweep,restore jobs" {
+	if strings.Join(names, ",") != "lifecycle sweep,restore jobs,replication" {
 		t.Errorf("loops %v", names)
 	}
 }

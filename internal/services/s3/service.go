@@ -94,6 +94,9 @@ type Provider struct {
 	// peers serves other providers' APIs in-process (STS, for the account
 	// of temporary credentials that sign a browser-form upload).
 	peers *service.Peers
+	// replKick wakes the replication loop when a job is queued
+	// (replication.go).
+	replKick chan struct{}
 	// ownerFields caches where each input type keeps its bucket and
 	// expected owners (expectedowner.go).
 	ownerFields sync.Map
@@ -107,11 +110,15 @@ func Factory() service.Factory {
 // New provisions the provider.
 func New(d service.Deps) *Provider {
 	p := &Provider{store: d.Store, blobDir: d.BlobDir, clock: d.Clock, ids: d.IDs, peers: d.Peers, maxInline: maxInline,
-		restoreDelays: defaultRestoreDelays()}
+		restoreDelays: defaultRestoreDelays(), replKick: make(chan struct{}, 1)}
 	if p.clock == nil {
 		p.clock = clock.Real{}
 	}
 	p.lc = newLifecycleState(p, d.Logger, p.clock)
+	p.lc.bg.Every("replication", replicationInterval, p.replKick, func(ctx context.Context) error {
+		_, err := p.replicatePending(ctx)
+		return err
+	})
 	h := &p.handlers
 	h.ListBuckets = p.listBuckets
 	h.CreateBucket = p.createBucket
@@ -149,6 +156,9 @@ func New(d service.Deps) *Provider {
 	h.PutObjectLegalHold = p.putObjectLegalHold
 	h.GetObjectLegalHold = p.getObjectLegalHold
 	h.RestoreObject = p.restoreObject
+	h.PutBucketReplication = p.putBucketReplication
+	h.GetBucketReplication = p.getBucketReplication
+	h.DeleteBucketReplication = p.deleteBucketReplication
 	return p
 }
 

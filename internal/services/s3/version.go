@@ -81,6 +81,14 @@ func (p *Provider) putBucketVersioning(ctx context.Context, in *s3api.PutBucketV
 		if b.ObjectLock != nil && status != versioningEnabled {
 			return errLockVersioningSuspend()
 		}
+		if status != versioningEnabled {
+			if has, err := readConfig(ctx, tx, name, cfgReplication, &s3api.ReplicationConfiguration{}); err != nil || has {
+				if err == nil {
+					err = errReplicationVersioning()
+				}
+				return err
+			}
+		}
 		b.Versioning = status
 		return putRecord(tx, OwnedKey(account, name), b)
 	})
@@ -242,6 +250,9 @@ func (p *Provider) writeVersion(ctx context.Context, tx storage.Txn, b *Bucket, 
 		}
 	}
 	obj.Seq = seq
+	if err := p.queueReplication(ctx, tx, b, key, obj); err != nil {
+		return nil, err
+	}
 	rec, err := json.Marshal(obj)
 	if err != nil {
 		return nil, err
