@@ -29,17 +29,15 @@ const (
 	sweepBatch       = 1000
 )
 
-// queryRunner runs queries in the background. Queries started before
-// Start run too: the runner's context is made with the provider.
+// queryRunner runs queries in the background (service.Background): they
+// may start before Start, as requests arrive; Stop ends them, and Start
+// runs again the ones left unfinished. running lets StopQuery and Reset
+// cancel a query.
 type queryRunner struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	loops  *service.Loops
+	bg *service.Background
 
 	mu      sync.Mutex
 	running map[string]runningQuery // by account/region/id
-	sweep   func(context.Context)   // the results sweeper's loop
 }
 
 type runningQuery struct {
@@ -48,8 +46,7 @@ type runningQuery struct {
 }
 
 func newQueryRunner(log *slog.Logger, c clock.Clock) *queryRunner {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &queryRunner{ctx: ctx, cancel: cancel, loops: service.NewLoops(log, c), running: map[string]runningQuery{}}
+	return &queryRunner{bg: service.NewBackground(log, c), running: map[string]runningQuery{}}
 }
 
 func runKey(sc scope.Scope, id string) string { return sc.Account + "/" + sc.Region + "/" + id }
@@ -90,29 +87,30 @@ func (r *queryRunner) stopAll() {
 // launch runs query id of sc in the background.
 func (p *Provider) launch(sc scope.Scope, id string, rec *queryRecord, q *query) {
 	r := p.runner
-	ctx, cancel := context.WithTimeout(r.ctx, queryTimeout)
-	ctx = scope.With(ctx, sc)
 	key := runKey(sc, id)
+	stopped, stop := context.WithCancel(context.Background()) // StopQuery and Reset
 	r.mu.Lock()
-	r.running[key] = runningQuery{sc: sc, cancel: cancel}
+	r.running[key] = runningQuery{sc: sc, cancel: stop}
 	r.mu.Unlock()
-	r.wg.Add(1)
-	go func() {
-		defer r.wg.Done()
+	r.bg.Go(func(bctx context.Context) {
+		ctx, end := context.WithTimeout(bctx, queryTimeout)
+		defer end()
+		defer context.AfterFunc(stopped, end)() // a stopped query ends now
 		defer func() {
 			r.mu.Lock()
 			delete(r.running, key)
 			r.mu.Unlock()
-			cancel()
+			stop()
 		}()
-		if err := p.runQuery(ctx, sc, id, rec, q); err != nil && r.ctx.Err() == nil {
+		if err := p.runQuery(scope.With(ctx, sc), bctx, sc, id, rec, q); err != nil && bctx.Err() == nil {
 			p.log.Error("logs insights query", "query", id, "error", err)
 		}
-	}()
+	})
 }
 
-// runQuery runs a query and stores its outcome.
-func (p *Provider) runQuery(ctx context.Context, sc scope.Scope, id string, rec *queryRecord, q *query) error {
+// runQuery runs a query and stores its outcome; provider is the context
+// the provider's Stop ends, which leaves the query for Start to run again.
+func (p *Provider) runQuery(ctx, provider context.Context, sc scope.Scope, id string, rec *queryRecord, q *query) error {
 	ks := newKeyspace(sc.Account, sc.Region)
 	// Work on a copy: the caller's record may be read concurrently.
 	cp := *rec
@@ -122,7 +120,7 @@ func (p *Provider) runQuery(ctx context.Context, sc scope.Scope, id string, rec 
 	}
 	res, err := p.execute(ctx, sc, rec, q)
 	// The provider stopping leaves the query for Start to run again.
-	if p.runner.ctx.Err() != nil {
+	if provider.Err() != nil {
 		return nil
 	}
 	bg := context.WithoutCancel(ctx)
@@ -361,6 +359,8 @@ func (m *queryMerge) close() {
 // Start implements service.Starter: it runs again the queries a restart
 // interrupted and starts the sweeper of expired query results.
 func (p *Provider) Start(ctx context.Context) error {
+	// The loops and a fresh context first: the queries below run under it.
+	p.runner.bg.Start()
 	start, end := storage.PrefixRange(storage.Key(Name, "qjob"))
 	it := p.store.Scan(ctx, start, end, storage.ScanOptions{})
 	type job struct {
@@ -394,37 +394,12 @@ func (p *Provider) Start(ctx context.Context) error {
 		}
 		p.launch(j.sc, j.id, rec, q)
 	}
-	r := p.runner
-	r.mu.Lock()
-	if r.sweep == nil { // registered once, however often Start runs
-		r.sweep = r.loops.Loop("insights results sweep", sweepEvery, nil, p.sweepQueries)
-	}
-	body := r.sweep
-	r.mu.Unlock()
-	r.wg.Add(1)
-	go func() {
-		defer r.wg.Done()
-		body(r.ctx)
-	}()
 	return nil
 }
 
 // Stop implements service.Stopper: it stops running queries (Start runs
 // them again) and the sweeper, and waits for them or for ctx.
-func (p *Provider) Stop(ctx context.Context) error {
-	p.runner.cancel()
-	done := make(chan struct{})
-	go func() {
-		p.runner.wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (p *Provider) Stop(ctx context.Context) error { return p.runner.bg.Stop(ctx) }
 
 // Reset implements service.Resetter: the queries running over the wiped
 // state are cancelled.
@@ -434,7 +409,7 @@ func (p *Provider) Reset(context.Context) error {
 }
 
 // Loops implements service.LoopReporter.
-func (p *Provider) Loops() []service.LoopStatus { return p.runner.loops.Status() }
+func (p *Provider) Loops() []service.LoopStatus { return p.runner.bg.Status() }
 
 // sweepQueries deletes the records and rows of queries past retention.
 func (p *Provider) sweepQueries(ctx context.Context) error {

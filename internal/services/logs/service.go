@@ -57,6 +57,7 @@ func New(d service.Deps) (*Provider, error) {
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	p.runner = newQueryRunner(p.log, p.clock)
+	p.runner.bg.Every("insights results sweep", sweepEvery, nil, p.sweepQueries)
 	p.h = logsapi.Handlers{
 		CreateLogGroup:           p.CreateLogGroup,
 		DeleteLogGroup:           p.DeleteLogGroup,
