@@ -65,28 +65,17 @@ func (p *Provider) FilterLogEvents(ctx context.Context, in *logsapi.FilterLogEve
 			if string(start) >= string(end) {
 				continue
 			}
-			c := &cursor{stream: s, it: tx.Scan(ctx, start, end, storage.ScanOptions{})}
-			m.its = append(m.its, c.it)
-			if err := c.advance(); err != nil {
+			if err := m.add(&cursor{stream: s, it: tx.Scan(ctx, start, end, storage.ScanOptions{})}); err != nil {
 				return err
-			}
-			if c.ok {
-				m.items = append(m.items, c)
 			}
 		}
-		heap.Init(m)
 		size := 0
-		for m.Len() > 0 {
-			c := m.items[0]
-			e := filteredEvent{stream: c.stream, storedEvent: c.cur}
-			if err := c.advance(); err != nil {
+		for {
+			c, ev, err := m.next()
+			if err != nil || c == nil {
 				return err
 			}
-			if c.ok {
-				heap.Fix(m, 0)
-			} else {
-				heap.Pop(m)
-			}
+			e := filteredEvent{stream: c.stream, storedEvent: ev}
 			if !fp.match(e.msg) {
 				continue
 			}
@@ -97,7 +86,6 @@ func (p *Provider) FilterLogEvents(ctx context.Context, in *logsapi.FilterLogEve
 			}
 			page = append(page, e)
 		}
-		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -215,6 +203,7 @@ type filteredEvent struct {
 
 // cursor walks one stream's events for the merge.
 type cursor struct {
+	group  string // set when several groups are merged
 	stream string
 	it     storage.Iterator
 	cur    storedEvent
@@ -237,22 +226,64 @@ func (c *cursor) advance() error {
 	return nil
 }
 
-// mergeHeap orders stream cursors by their current event.
+// mergeHeap merges stream cursors into one sequence of events, oldest
+// first or (newestFirst) newest first; ties go by group, then stream, then
+// arrival order. Cursors join with add; next yields the events.
 type mergeHeap struct {
-	items []*cursor
-	its   []storage.Iterator
+	newestFirst bool
+	items       []*cursor
+	its         []storage.Iterator
+	started     bool
+}
+
+// add reads c's first event and keeps c when it has one; close closes its
+// iterator either way.
+func (m *mergeHeap) add(c *cursor) error {
+	m.its = append(m.its, c.it)
+	if err := c.advance(); err != nil {
+		return err
+	}
+	if c.ok {
+		m.items = append(m.items, c)
+	}
+	return nil
+}
+
+// next returns the next event and the cursor it came from (whose group and
+// stream name it), advancing that cursor; c is nil when all are done.
+func (m *mergeHeap) next() (c *cursor, e storedEvent, err error) {
+	if !m.started {
+		heap.Init(m)
+		m.started = true
+	}
+	if m.Len() == 0 {
+		return nil, storedEvent{}, nil
+	}
+	c = m.items[0]
+	e = c.cur
+	if err := c.advance(); err != nil {
+		return nil, storedEvent{}, err
+	}
+	if c.ok {
+		heap.Fix(m, 0)
+	} else {
+		heap.Pop(m)
+	}
+	return c, e, nil
 }
 
 func (m *mergeHeap) Len() int { return len(m.items) }
 func (m *mergeHeap) Less(i, j int) bool {
 	a, b := m.items[i], m.items[j]
-	if a.cur.ts != b.cur.ts {
-		return a.cur.ts < b.cur.ts
-	}
-	if a.stream != b.stream {
+	switch {
+	case a.cur.ts != b.cur.ts:
+		return (a.cur.ts < b.cur.ts) != m.newestFirst
+	case a.group != b.group:
+		return a.group < b.group
+	case a.stream != b.stream:
 		return a.stream < b.stream
 	}
-	return a.cur.seq < b.cur.seq
+	return (a.cur.seq < b.cur.seq) != m.newestFirst
 }
 func (m *mergeHeap) Swap(i, j int) { m.items[i], m.items[j] = m.items[j], m.items[i] }
 func (m *mergeHeap) Push(x any)    { m.items = append(m.items, x.(*cursor)) }

@@ -1,7 +1,6 @@
 package logs
 
 import (
-	"container/heap"
 	"context"
 	"encoding/base64"
 	"encoding/binary"
@@ -200,7 +199,7 @@ func (p *Provider) execute(ctx context.Context, sc scope.Scope, rec *queryRecord
 	lo := rec.Start * 1000
 	hi := (rec.End + 1) * 1000 // the end second is included
 	err := p.store.View(ctx, func(tx storage.Txn) error {
-		m := &queryMerge{}
+		m := &mergeHeap{newestFirst: true}
 		defer m.close()
 		for _, g := range rec.Groups {
 			gr, err := getGroup(ctx, tx, ks, g)
@@ -217,28 +216,18 @@ func (p *Provider) execute(ctx context.Context, sc scope.Scope, rec *queryRecord
 				if start >= hi {
 					continue
 				}
-				c := &queryCursor{group: g, cursor: cursor{stream: s, it: tx.Scan(ctx, eventKey(prefix, start, 0), eventKey(prefix, hi, 0), storage.ScanOptions{Reverse: true})}}
-				m.its = append(m.its, c.it)
-				if err := c.advance(); err != nil {
+				it := tx.Scan(ctx, eventKey(prefix, start, 0), eventKey(prefix, hi, 0), storage.ScanOptions{Reverse: true})
+				if err := m.add(&cursor{group: g, stream: s, it: it}); err != nil {
 					return err
-				}
-				if c.ok {
-					m.items = append(m.items, c)
 				}
 			}
 		}
-		heap.Init(m)
-		for m.Len() > 0 {
-			c := m.items[0]
-			ev := &queryEvent{account: sc.Account, group: c.group, stream: c.stream, ts: c.cur.ts, ingest: c.cur.ingest, seq: c.cur.seq, msg: c.cur.msg}
-			if err := c.advance(); err != nil {
+		for {
+			c, e, err := m.next()
+			if err != nil || c == nil {
 				return err
 			}
-			if c.ok {
-				heap.Fix(m, 0)
-			} else {
-				heap.Pop(m)
-			}
+			ev := &queryEvent{account: sc.Account, group: c.group, stream: c.stream, ts: e.ts, ingest: e.ingest, seq: e.seq, msg: e.msg}
 			res.scanned++
 			res.bytes += int64(len(ev.msg))
 			if res.scanned%1024 == 0 && ctx.Err() != nil {
@@ -248,7 +237,6 @@ func (p *Provider) execute(ctx context.Context, sc scope.Scope, rec *queryRecord
 				return nil
 			}
 		}
-		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -314,46 +302,6 @@ func recordPointer(e *queryEvent) string {
 	b = append(b, e.group...)
 	b = append(b, e.stream...)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// queryCursor is a stream cursor that knows its group.
-type queryCursor struct {
-	cursor
-	group string
-}
-
-// queryMerge orders cursors newest event first.
-type queryMerge struct {
-	items []*queryCursor
-	its   []storage.Iterator
-}
-
-func (m *queryMerge) Len() int { return len(m.items) }
-func (m *queryMerge) Less(i, j int) bool {
-	a, b := m.items[i], m.items[j]
-	switch {
-	case a.cur.ts != b.cur.ts:
-		return a.cur.ts > b.cur.ts
-	case a.group != b.group:
-		return a.group < b.group
-	case a.stream != b.stream:
-		return a.stream < b.stream
-	}
-	return a.cur.seq > b.cur.seq
-}
-func (m *queryMerge) Swap(i, j int) { m.items[i], m.items[j] = m.items[j], m.items[i] }
-func (m *queryMerge) Push(x any)    { m.items = append(m.items, x.(*queryCursor)) }
-func (m *queryMerge) Pop() any {
-	n := len(m.items) - 1
-	c := m.items[n]
-	m.items = m.items[:n]
-	return c
-}
-
-func (m *queryMerge) close() {
-	for _, it := range m.its {
-		it.Close()
-	}
 }
 
 // Start implements service.Starter: it runs again the queries a restart
