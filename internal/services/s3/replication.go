@@ -111,7 +111,7 @@ func withoutReplication(ctx context.Context) context.Context {
 // it: if so obj's status becomes PENDING and its job is stored. obj.Seq
 // must be set.
 func (p *Provider) queueReplication(ctx context.Context, tx storage.Txn, b *Bucket, key string, obj *Object) error {
-	if ctx.Value(noReplicationKey{}) != nil || b.Versioning != versioningEnabled || archived(obj.StorageClass) {
+	if !b.Replicated || ctx.Value(noReplicationKey{}) != nil || b.Versioning != versioningEnabled || archived(obj.StorageClass) {
 		return nil
 	}
 	var cfg s3api.ReplicationConfiguration

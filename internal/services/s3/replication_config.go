@@ -82,8 +82,21 @@ func (p *Provider) putBucketReplication(ctx context.Context, in *s3api.PutBucket
 		if b.Versioning != versioningEnabled {
 			return errInvalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication configuration")
 		}
-		return checkDestinations(ctx, tx, bucket, cfg)
+		if err := checkDestinations(ctx, tx, bucket, cfg); err != nil {
+			return err
+		}
+		return setReplicated(tx, account, b, true)
 	}))
+}
+
+// setReplicated records in the bucket's record whether it has a
+// replication configuration.
+func setReplicated(tx storage.Txn, account string, b *Bucket, on bool) error {
+	if b.Replicated == on {
+		return nil
+	}
+	b.Replicated = on
+	return putRecord(tx, OwnedKey(account, b.Name), b)
 }
 
 // validateReplication checks a configuration as S3 does before it looks at
@@ -311,7 +324,21 @@ func (p *Provider) getBucketReplication(ctx context.Context, in *s3api.GetBucket
 }
 
 func (p *Provider) deleteBucketReplication(ctx context.Context, in *s3api.DeleteBucketReplicationRequest) (*protocol.Empty, error) {
-	return emptyOr(p.deleteConfig(ctx, deref(in.Bucket), cfgReplication))
+	account, bucket := scope.From(ctx).Account, deref(in.Bucket)
+	err := p.store.Update(ctx, func(tx storage.Txn) error {
+		b, err := bucketOf(ctx, tx, account, bucket)
+		if err != nil {
+			return err
+		}
+		if err := setReplicated(tx, account, b, false); err != nil {
+			return err
+		}
+		return tx.Delete(configKey(bucket, cfgReplication))
+	})
+	if err != nil {
+		return nil, awserr.From(err)
+	}
+	return &protocol.Empty{}, nil
 }
 
 // ruleMatches reports whether an enabled rule selects a version of key

@@ -71,6 +71,9 @@ type Bucket struct {
 	// ObjectLock is the bucket's Object Lock configuration; nil when
 	// Object Lock is not enabled (objectlock.go).
 	ObjectLock *ObjectLockConfig `json:"objectLock,omitempty"`
+	// Replicated says the bucket has a replication configuration
+	// (replication_config.go), so that object writes read it only then.
+	Replicated bool `json:"replicated,omitempty"`
 }
 
 // Provider serves S3.

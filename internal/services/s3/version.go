@@ -81,13 +81,8 @@ func (p *Provider) putBucketVersioning(ctx context.Context, in *s3api.PutBucketV
 		if b.ObjectLock != nil && status != versioningEnabled {
 			return errLockVersioningSuspend()
 		}
-		if status != versioningEnabled {
-			if has, err := readConfig(ctx, tx, name, cfgReplication, &s3api.ReplicationConfiguration{}); err != nil || has {
-				if err == nil {
-					err = errReplicationVersioning()
-				}
-				return err
-			}
+		if b.Replicated && status != versioningEnabled {
+			return errReplicationVersioning()
 		}
 		b.Versioning = status
 		return putRecord(tx, OwnedKey(account, name), b)
