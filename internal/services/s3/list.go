@@ -222,13 +222,7 @@ func storageClassOf(o Object) string {
 
 func (p *Provider) listObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Request) (*s3api.ListObjectsV2Output, error) {
 	sc := scope.From(ctx)
-	r := listRequest{bucket: deref(in.Bucket), prefix: deref(in.Prefix), delimiter: deref(in.Delimiter),
-		restoreAt: restoreAsked(in.OptionalObjectAttributes, p.clock.Now())}
-	var err error
-	if r.max, err = maxKeysOf(in.MaxKeys); err != nil {
-		return nil, err
-	}
-	enc, err := encoderOf(deref(in.EncodingType))
+	r, enc, err := p.listRequestOf(in.Bucket, in.Prefix, in.Delimiter, in.MaxKeys, in.EncodingType, in.OptionalObjectAttributes)
 	if err != nil {
 		return nil, err
 	}
@@ -295,6 +289,20 @@ func urlEncode(s string) string {
 }
 
 // maxKeysOf applies a request's max-keys: at most maxListKeys entries.
+// listRequestOf reads what both ListObjects versions take alike: bucket,
+// prefix, delimiter, page size, key encoding (the returned encoder) and
+// whether restore status is asked for.
+func (p *Provider) listRequestOf(bucket, prefix, delimiter *string, maxKeys *int64, encoding *string, attrs []string) (listRequest, func(string) string, error) {
+	r := listRequest{bucket: deref(bucket), prefix: deref(prefix), delimiter: deref(delimiter),
+		restoreAt: restoreAsked(attrs, p.clock.Now())}
+	var err error
+	if r.max, err = maxKeysOf(maxKeys); err != nil {
+		return r, nil, err
+	}
+	enc, err := encoderOf(deref(encoding))
+	return r, enc, err
+}
+
 func maxKeysOf(n *int64) (int, error) {
 	if n == nil {
 		return maxListKeys, nil
@@ -321,17 +329,11 @@ func encoderOf(encoding string) (func(string) string, error) {
 // one, clients resume after the last key of the page).
 func (p *Provider) listObjects(ctx context.Context, in *s3api.ListObjectsRequest) (*s3api.ListObjectsOutput, error) {
 	sc := scope.From(ctx)
-	r := listRequest{bucket: deref(in.Bucket), prefix: deref(in.Prefix), delimiter: deref(in.Delimiter),
-		owner:     &s3api.Owner{ID: ptr(CanonicalUserID(sc.Account)), DisplayName: ptr("unkai")},
-		restoreAt: restoreAsked(in.OptionalObjectAttributes, p.clock.Now())}
-	var err error
-	if r.max, err = maxKeysOf(in.MaxKeys); err != nil {
-		return nil, err
-	}
-	enc, err := encoderOf(deref(in.EncodingType))
+	r, enc, err := p.listRequestOf(in.Bucket, in.Prefix, in.Delimiter, in.MaxKeys, in.EncodingType, in.OptionalObjectAttributes)
 	if err != nil {
 		return nil, err
 	}
+	r.owner = &s3api.Owner{ID: ptr(CanonicalUserID(sc.Account)), DisplayName: ptr("unkai")}
 	marker := deref(in.Marker)
 	r.start = keyPrefix(r.bucket, r.prefix)
 	if marker != "" {
