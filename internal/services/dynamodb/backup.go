@@ -3,7 +3,6 @@ package dynamodb
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -159,18 +158,11 @@ func loadBackup(ctx context.Context, r storage.Reader, sc scope.Scope, backupArn
 	if err != nil {
 		return nil, err
 	}
-	raw, err := r.Get(ctx, backupKey(sc, id, table))
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, awserr.New(codeBackupNotFound, http.StatusBadRequest, msgBackupNotFound, backupArn)
+	b, found, err := readJSON[backupRecord](ctx, r, backupKey(sc, id, table), "backup")
+	if err == nil && !found {
+		err = awserr.New(codeBackupNotFound, http.StatusBadRequest, msgBackupNotFound, backupArn)
 	}
-	if err != nil {
-		return nil, awserr.Internal(err)
-	}
-	var b backupRecord
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return nil, internalf("decode backup: %w", err)
-	}
-	return &b, nil
+	return b, err
 }
 
 // saveBackup writes a backup record.
@@ -179,11 +171,7 @@ func saveBackup(tx storage.Txn, sc scope.Scope, b *backupRecord) error {
 	if err != nil {
 		return internalf("backup arn: %w", err)
 	}
-	raw, err := json.Marshal(b)
-	if err != nil {
-		return internalf("encode backup: %w", err)
-	}
-	return wrapInternal(tx.Put(backupKey(sc, id, table), raw))
+	return putJSON(tx, backupKey(sc, id, table), "backup", b)
 }
 
 // backupInUse is the BackupInUseException.

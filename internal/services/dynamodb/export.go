@@ -146,27 +146,16 @@ func parseTaskARN(sc scope.Scope, s, kind string) (id string, ok bool) {
 // loadExport reads an export by id; missing is ExportNotFoundException
 // naming what the caller asked for.
 func loadExport(ctx context.Context, r storage.Reader, sc scope.Scope, id, asked string) (*exportRecord, error) {
-	raw, err := r.Get(ctx, exportKey(sc, id))
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, awserr.New(codeExportNotFound, http.StatusBadRequest, msgExportNotFound, asked)
+	rec, found, err := readJSON[exportRecord](ctx, r, exportKey(sc, id), "export")
+	if err == nil && !found {
+		err = awserr.New(codeExportNotFound, http.StatusBadRequest, msgExportNotFound, asked)
 	}
-	if err != nil {
-		return nil, awserr.Internal(err)
-	}
-	rec := &exportRecord{}
-	if err := json.Unmarshal(raw, rec); err != nil {
-		return nil, internalf("decode export: %w", err)
-	}
-	return rec, nil
+	return rec, err
 }
 
 // saveExport stores an export inside tx.
 func saveExport(tx storage.Txn, sc scope.Scope, id string, rec *exportRecord) error {
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return internalf("encode export: %w", err)
-	}
-	return wrapInternal(tx.Put(exportKey(sc, id), raw))
+	return putJSON(tx, exportKey(sc, id), "export", rec)
 }
 
 // fingerprint is the parameters of a request without its ClientToken, to

@@ -104,27 +104,16 @@ func importARN(sc scope.Scope, table, id string) string {
 // loadImport reads an import by id; missing is ImportNotFoundException
 // naming what the caller asked for.
 func loadImport(ctx context.Context, r storage.Reader, sc scope.Scope, id, asked string) (*importRecord, error) {
-	raw, err := r.Get(ctx, importKey(sc, id))
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, awserr.New(codeImportNotFound, http.StatusBadRequest, msgImportNotFound, asked)
+	rec, found, err := readJSON[importRecord](ctx, r, importKey(sc, id), "import")
+	if err == nil && !found {
+		err = awserr.New(codeImportNotFound, http.StatusBadRequest, msgImportNotFound, asked)
 	}
-	if err != nil {
-		return nil, awserr.Internal(err)
-	}
-	rec := &importRecord{}
-	if err := json.Unmarshal(raw, rec); err != nil {
-		return nil, internalf("decode import: %w", err)
-	}
-	return rec, nil
+	return rec, err
 }
 
 // saveImport stores an import inside tx.
 func saveImport(tx storage.Txn, sc scope.Scope, id string, rec *importRecord) error {
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return internalf("encode import: %w", err)
-	}
-	return wrapInternal(tx.Put(importKey(sc, id), raw))
+	return putJSON(tx, importKey(sc, id), "import", rec)
 }
 
 // creationInput is the CreateTableInput of an import's table.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"time"
 
@@ -62,18 +61,11 @@ func insightsKey(sc scope.Scope, table, index string) []byte {
 
 // loadInsights reads a setting; a missing one is DISABLED.
 func loadInsights(ctx context.Context, r storage.Reader, sc scope.Scope, table, index string) (*insightsState, bool, error) {
-	raw, err := r.Get(ctx, insightsKey(sc, table, index))
-	if errors.Is(err, storage.ErrNotFound) {
-		return &insightsState{Status: ciDisabled}, false, nil
+	st, found, err := readJSON[insightsState](ctx, r, insightsKey(sc, table, index), "insights of "+table)
+	if err == nil && !found {
+		st = &insightsState{Status: ciDisabled}
 	}
-	if err != nil {
-		return nil, false, awserr.Internal(err)
-	}
-	var st insightsState
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return nil, false, internalf("decode insights of %s: %w", table, err)
-	}
-	return &st, true, nil
+	return st, found, err
 }
 
 // dropInsights deletes the settings of a table and its indexes.
@@ -160,11 +152,7 @@ func (p *Provider) updateContributorInsights(ctx context.Context, in *dynamodbap
 			out.ContributorInsightsStatus = ptr(cur.Status)
 			return nil
 		}
-		raw, err := json.Marshal(next)
-		if err != nil {
-			return internalf("encode insights: %w", err)
-		}
-		return wrapInternal(tx.Put(insightsKey(sc, table, index), raw))
+		return putJSON(tx, insightsKey(sc, table, index), "insights", next)
 	})
 	if err != nil {
 		return nil, err
