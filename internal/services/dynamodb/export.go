@@ -376,29 +376,20 @@ func (p *Provider) listExports(ctx context.Context, in *dynamodbapi.ListExportsI
 	if in.NextToken != nil {
 		start = storage.KeyAfter(exportKey(sc, *in.NextToken))
 	}
-	it := p.store.Scan(ctx, start, storage.PrefixEnd(prefix), storage.ScanOptions{})
-	defer it.Close()
+	page, next, err := pageJSON(ctx, p.store, start, storage.PrefixEnd(prefix), "export", limit,
+		func(rec *exportRecord) bool { return in.TableArn == nil || deref(rec.Desc.TableArn) == *in.TableArn },
+		exportIDOf)
+	if err != nil {
+		return nil, err
+	}
 	out := &dynamodbapi.ListExportsOutput{ExportSummaries: []dynamodbapi.ExportSummary{}}
-	last := ""
-	for it.Next() {
-		rec := &exportRecord{}
-		if err := json.Unmarshal(it.Value(), rec); err != nil {
-			return nil, internalf("decode export: %w", err)
-		}
-		if in.TableArn != nil && deref(rec.Desc.TableArn) != *in.TableArn {
-			continue
-		}
-		if len(out.ExportSummaries) == limit {
-			out.NextToken = ptr(last)
-			break
-		}
+	if next != "" {
+		out.NextToken = ptr(next)
+	}
+	for _, rec := range page {
 		out.ExportSummaries = append(out.ExportSummaries, dynamodbapi.ExportSummary{
 			ExportArn: rec.Desc.ExportArn, ExportStatus: rec.Desc.ExportStatus, ExportType: rec.Desc.ExportType,
 		})
-		last = exportIDOf(rec)
-	}
-	if err := it.Err(); err != nil {
-		return nil, awserr.Internal(err)
 	}
 	return out, nil
 }

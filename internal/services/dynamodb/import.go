@@ -3,7 +3,6 @@ package dynamodb
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -268,32 +267,25 @@ func (p *Provider) listImports(ctx context.Context, in *dynamodbapi.ListImportsI
 		}
 		start = storage.KeyAfter(importKey(sc, id))
 	}
-	it := p.store.Scan(ctx, start, storage.PrefixEnd(prefix), storage.ScanOptions{})
-	defer it.Close()
+	page, next, err := pageJSON(ctx, p.store, start, storage.PrefixEnd(prefix), "import", limit,
+		func(rec *importRecord) bool { return in.TableArn == nil || deref(rec.Desc.TableArn) == *in.TableArn },
+		func(rec *importRecord) string {
+			s := deref(rec.Desc.ImportArn)
+			return s[strings.LastIndexByte(s, '/')+1:]
+		})
+	if err != nil {
+		return nil, err
+	}
 	out := &dynamodbapi.ListImportsOutput{ImportSummaryList: []dynamodbapi.ImportSummary{}}
-	last := ""
-	for it.Next() {
-		rec := &importRecord{}
-		if err := json.Unmarshal(it.Value(), rec); err != nil {
-			return nil, internalf("decode import: %w", err)
-		}
+	if next != "" {
+		out.NextToken = ptr(importNextToken(next))
+	}
+	for _, rec := range page {
 		d := &rec.Desc
-		if in.TableArn != nil && deref(d.TableArn) != *in.TableArn {
-			continue
-		}
-		if len(out.ImportSummaryList) == limit {
-			out.NextToken = ptr(importNextToken(last))
-			break
-		}
 		out.ImportSummaryList = append(out.ImportSummaryList, dynamodbapi.ImportSummary{
 			ImportArn: d.ImportArn, ImportStatus: d.ImportStatus, TableArn: d.TableArn,
 			S3BucketSource: d.S3BucketSource, InputFormat: d.InputFormat, StartTime: d.StartTime, EndTime: d.EndTime,
 		})
-		s := deref(d.ImportArn)
-		last = s[strings.LastIndexByte(s, '/')+1:]
-	}
-	if err := it.Err(); err != nil {
-		return nil, awserr.Internal(err)
 	}
 	return out, nil
 }

@@ -34,3 +34,29 @@ func putJSON(tx storage.Txn, key []byte, what string, v any) error {
 	}
 	return wrapInternal(tx.Put(key, raw))
 }
+
+// pageJSON scans the JSON records of [start, end) in key order and returns
+// the first limit that keep accepts; when more follow, next is the id (as
+// id gives it) of the last one returned, else "".
+func pageJSON[T any](ctx context.Context, r storage.Reader, start, end []byte, what string, limit int,
+	keep func(*T) bool, id func(*T) string) (page []*T, next string, err error) {
+	it := r.Scan(ctx, start, end, storage.ScanOptions{})
+	defer it.Close()
+	for it.Next() {
+		v := new(T)
+		if err := json.Unmarshal(it.Value(), v); err != nil {
+			return nil, "", internalf("decode %s: %w", what, err)
+		}
+		if !keep(v) {
+			continue
+		}
+		if len(page) == limit {
+			return page, id(page[len(page)-1]), nil
+		}
+		page = append(page, v)
+	}
+	if err := it.Err(); err != nil {
+		return nil, "", awserr.Internal(err)
+	}
+	return page, "", nil
+}
