@@ -267,15 +267,9 @@ func (p *Provider) exportTableToPointInTime(ctx context.Context, in *dynamodbapi
 				return err
 			}
 		}
-		rec, err := loadPITRTable(ctx, tx, sc, table)
+		rec, err := loadPITRSource(ctx, tx, sc, table) // pitr_restore.go
 		if err != nil {
 			return err
-		}
-		if deref(rec.Desc.TableStatus) == statusCreating {
-			return awserr.New(codeTableInUse, http.StatusBadRequest, msgSourceInUse, table)
-		}
-		if !livePITR(rec) {
-			return awserr.New(codePITRUnavailable, http.StatusBadRequest, msgPITRUnavailable, table)
 		}
 		if err := checkExportTimes(spec, rec, in, now); err != nil {
 			return err

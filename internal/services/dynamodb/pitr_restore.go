@@ -79,6 +79,23 @@ func pitrSourceName(sc scope.Scope, in *dynamodbapi.RestoreTableToPointInTimeInp
 	return name, nil
 }
 
+// loadPITRSource reads a table whose history a point-in-time restore or
+// an export reads: refused while it is being created (a restore target)
+// or when point-in-time recovery is off.
+func loadPITRSource(ctx context.Context, r storage.Reader, sc scope.Scope, table string) (*tableRecord, error) {
+	rec, err := loadPITRTable(ctx, r, sc, table)
+	if err != nil {
+		return nil, err
+	}
+	if deref(rec.Desc.TableStatus) == statusCreating {
+		return nil, awserr.New(codeTableInUse, http.StatusBadRequest, msgSourceInUse, table)
+	}
+	if !livePITR(rec) {
+		return nil, awserr.New(codePITRUnavailable, http.StatusBadRequest, msgPITRUnavailable, table)
+	}
+	return rec, nil
+}
+
 func (p *Provider) restoreTableToPointInTime(ctx context.Context, in *dynamodbapi.RestoreTableToPointInTimeInput) (*dynamodbapi.RestoreTableToPointInTimeOutput, error) {
 	sc := scope.From(ctx)
 	source, err := pitrSourceName(sc, in)
@@ -98,15 +115,9 @@ func (p *Provider) restoreTableToPointInTime(ctx context.Context, in *dynamodbap
 	var rec *tableRecord
 	var size int64
 	err = p.store.Update(ctx, func(tx storage.Txn) error {
-		src, err := loadPITRTable(ctx, tx, sc, source)
+		src, err := loadPITRSource(ctx, tx, sc, source)
 		if err != nil {
 			return err
-		}
-		if deref(src.Desc.TableStatus) == statusCreating {
-			return awserr.New(codeTableInUse, http.StatusBadRequest, msgSourceInUse, source)
-		}
-		if !livePITR(src) {
-			return awserr.New(codePITRUnavailable, http.StatusBadRequest, msgPITRUnavailable, source)
 		}
 		earliest, latest := src.PITR.window(now)
 		at := latest
